@@ -1,0 +1,129 @@
+"""``AsyncBitrix24``: the asynchronous client, the same API as :class:`~bitrix24_toolkit.Bitrix24` awaited."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Generator, Mapping
+from types import TracebackType
+from typing import Any, TypeVar, overload
+
+import httpx
+
+from ..protocol.call import Call, drive_flow_async
+from ..protocol.envelope import APIResponse
+from .core import USER_AGENT, ClientCore, Encoding, NeedRefresh, PortalMovedHook
+from .oauth import OAuth
+from .settings import resolve_auth, resolve_timeout, webhook_url_from_env
+
+__all__ = ["AsyncBitrix24"]
+
+T = TypeVar("T")
+
+
+class AsyncBitrix24:
+    """The asyncio twin of :class:`~bitrix24_toolkit.Bitrix24`: ``await b24.call("user.current")``."""
+
+    def __init__(
+        self,
+        webhook_url: str | None = None,
+        *,
+        auth: OAuth | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        encoding: Encoding = "json",
+        user_agent: str = USER_AGENT,
+        on_portal_moved: PortalMovedHook | None = None,
+    ) -> None:
+        self._core = ClientCore(
+            resolve_auth(webhook_url, auth),
+            timeout=resolve_timeout(timeout),
+            encoding=encoding,
+            user_agent=user_agent,
+            on_portal_moved=on_portal_moved,
+        )
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.AsyncClient(transport=transport, follow_redirects=False)
+
+    @classmethod
+    def from_env(cls, path: str | os.PathLike[str] | None = None, **kwargs: Any) -> AsyncBitrix24:
+        """A client for ``BITRIX24_WEBHOOK_URL`` from the environment or a ``.env`` file."""
+        return cls(webhook_url_from_env(path), **kwargs)
+
+    # ---------------------------------------------------------------------------------------- calls
+    async def call(self, method: str, params: Mapping[str, Any] | None = None) -> Any:
+        """Call any REST method and return its ``result``."""
+        return (await self._send(Call(method, params or {}))).result
+
+    async def call_full(self, method: str, params: Mapping[str, Any] | None = None) -> APIResponse:
+        """Call any REST method; return the whole answer (``result``, ``total``, ``next``, ``time``)."""
+        return await self._send(Call(method, params or {}))
+
+    @overload
+    async def run(self, step: Call[T]) -> T: ...
+    @overload
+    async def run(self, step: Generator[Call[Any], Any, T]) -> T: ...
+    async def run(self, step: Call[T] | Generator[Call[Any], Any, T]) -> T:
+        """Execute a call, or pump a flow (a generator of calls) to its return value."""
+        if isinstance(step, Call):
+            return step.parse(await self._send(step))
+        return await drive_flow_async(step, self._run_one)
+
+    async def _run_one(self, call: Call[Any]) -> Any:
+        return call.parse(await self._send(call))
+
+    async def _send(self, call: Call[Any]) -> APIResponse:
+        flow = self._core.exchange(call)
+        step = next(flow)
+        while True:
+            reply: httpx.Response | None = None
+            if isinstance(step, NeedRefresh):
+                await self._refresh(step.used_token)
+            else:
+                reply = await self._transmit(step, call.method)
+            try:
+                step = flow.send(reply)
+            except StopIteration as stop:
+                return stop.value  # type: ignore[no-any-return]
+
+    async def _transmit(self, request: httpx.Request, method: str) -> httpx.Response:
+        try:
+            return await self._http.send(request, follow_redirects=False)
+        except httpx.HTTPError as exc:
+            raise self._core.transport_error(exc, method) from exc
+
+    async def _refresh(self, used_token: str) -> None:
+        oauth = self._core.auth
+        assert isinstance(oauth, OAuth)
+        async with oauth.async_lock():
+            if oauth.tokens.access_token != used_token:
+                return  # another task refreshed while we waited
+            response = await self._transmit(oauth.refresh_request(self._core.timeout), "oauth/token")
+            oauth.apply_refresh(response)
+
+    # ------------------------------------------------------------------------------------ lifecycle
+    @property
+    def portal(self) -> str:
+        """The portal's REST base URL, secrets masked."""
+        return self._core.portal
+
+    @property
+    def domain(self) -> str:
+        """The portal's host (updated when the portal moves)."""
+        return self._core.domain
+
+    async def aclose(self) -> None:
+        """Close the HTTP connections this client opened."""
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def __aenter__(self) -> AsyncBitrix24:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(portal={self.portal!r})"

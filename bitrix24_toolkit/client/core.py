@@ -1,0 +1,207 @@
+"""What both clients share, with no I/O: building requests, the exchange flow, decoding, redaction.
+
+:meth:`ClientCore.exchange` is a generator in the style of httpx's ``Auth.auth_flow``: it yields the
+``httpx.Request`` to send (or :class:`NeedRefresh` when an OAuth token expired) and receives the
+``httpx.Response``. The sync and async clients only pump it, so portal moves (302), token refresh and
+envelope decoding are written once.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+from typing import Any, Final, Literal, TypeAlias
+from urllib.parse import urlsplit
+
+import httpx
+
+from .._version import __version__
+from ..errors import (
+    RequestTimeout,
+    ResponseFormatError,
+    TokenExpiredError,
+    TransportError,
+)
+from ..protocol.call import Call
+from ..protocol.encoding import dumps_json, encode_php_query
+from ..protocol.envelope import APIResponse, decode_body, parse_envelope
+from .oauth import OAuth
+from .redaction import redact
+from .webhook import WebhookURL
+
+__all__ = ["DEFAULT_TIMEOUT", "USER_AGENT", "ClientCore", "NeedRefresh", "Step"]
+
+logger = logging.getLogger("bitrix24_toolkit")
+
+USER_AGENT: Final = f"bitrix24-toolkit/{__version__}"
+#: A cloud portal cuts every request at 60 s (reference 2.1).
+DEFAULT_TIMEOUT: Final = httpx.Timeout(60.0, connect=10.0)
+_REDIRECTS: Final = frozenset({301, 302, 303, 307, 308})
+
+Encoding: TypeAlias = Literal["json", "form"]
+PortalMovedHook: TypeAlias = Callable[[str, str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class NeedRefresh:
+    """Asks the driver to refresh the OAuth token that ``used_token`` was (single-flight)."""
+
+    used_token: str
+
+
+Step: TypeAlias = httpx.Request | NeedRefresh
+
+
+class ClientCore:
+    """Request building and response decoding for one portal and one set of credentials."""
+
+    def __init__(
+        self,
+        auth: WebhookURL | OAuth,
+        *,
+        timeout: httpx.Timeout,
+        encoding: Encoding = "json",
+        user_agent: str = USER_AGENT,
+        on_portal_moved: PortalMovedHook | None = None,
+    ) -> None:
+        self.auth = auth
+        self.timeout = timeout
+        self.encoding: Encoding = encoding
+        self.user_agent = user_agent
+        self.on_portal_moved = on_portal_moved
+        #: method -> unix time its operating budget resets, from the last ``time.operating_reset_at`` seen
+        self.operating_reset_at: dict[str, float] = {}
+
+    # ------------------------------------------------------------------------------------ describe
+    @property
+    def portal(self) -> str:
+        """The REST base URL with secrets masked."""
+        return self.auth.redacted if isinstance(self.auth, WebhookURL) else self.auth.endpoint
+
+    @property
+    def domain(self) -> str:
+        """The portal's host."""
+        return self.auth.domain
+
+    # -------------------------------------------------------------------------------------- build
+    def build_request(self, call: Call[Any]) -> tuple[httpx.Request, str | None]:
+        """The HTTP request for a call and the OAuth access token it uses (``None`` for webhooks)."""
+        params: dict[str, Any] = dict(call.params)
+        token: str | None = None
+        if isinstance(self.auth, OAuth):
+            token = self.auth.tokens.access_token
+            params["auth"] = token
+            url = self.auth.endpoint + call.method
+        else:
+            url = self.auth.method_url(call.method)
+        headers = {"Accept": "application/json", "User-Agent": self.user_agent}
+        if self.encoding == "form":
+            body = encode_php_query(params).encode("ascii")
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        else:
+            body = dumps_json(params)
+            headers["Content-Type"] = "application/json"
+        request = httpx.Request(
+            "POST", url, content=body, headers=headers, extensions={"timeout": self.timeout.as_dict()}
+        )
+        return request, token
+
+    # ----------------------------------------------------------------------------------- exchange
+    def exchange(self, call: Call[Any]) -> Generator[Step, httpx.Response | None, APIResponse]:
+        """Send one call: follow a portal move once, refresh an expired OAuth token once, decode."""
+        request, token = self.build_request(call)
+        started = time.monotonic()
+        logger.debug("-> %s", call.method)
+        response = yield request
+        assert response is not None
+        if response.status_code in _REDIRECTS:
+            response = yield self._relocate(request, response, call.method)
+            assert response is not None
+        try:
+            decoded = self.decode(call, response)
+        except TokenExpiredError:
+            if token is None:
+                raise
+            yield NeedRefresh(token)
+            request, _ = self.build_request(call)
+            response = yield request
+            assert response is not None
+            decoded = self.decode(call, response)
+        logger.debug(
+            "<- %s HTTP %s in %.0f ms", call.method, response.status_code, (time.monotonic() - started) * 1e3
+        )
+        return decoded
+
+    def _relocate(self, request: httpx.Request, response: httpx.Response, method: str) -> httpx.Request:
+        """The same POST at the new address of a portal that moved (never turned into a GET)."""
+        location = response.headers.get("location", "")
+        target = urlsplit(str(httpx.URL(str(request.url)).join(location))) if location else None
+        if target is None or not target.netloc or target.scheme not in ("http", "https"):
+            raise ResponseFormatError(
+                f"{method}: HTTP {response.status_code} redirect without a usable Location header",
+                status_code=response.status_code,
+                snippet=redact(location),
+                method=method,
+            )
+        old = self.domain
+        self.auth = (
+            self.auth.moved_to(target.scheme, target.netloc)
+            if isinstance(self.auth, WebhookURL)
+            else self._moved_oauth(self.auth, target.scheme, target.netloc)
+        )
+        logger.warning("Bitrix24 portal %s moved to %s; using the new address", old, target.netloc)
+        if self.on_portal_moved is not None:
+            self.on_portal_moved(old, target.netloc)
+        new_url = request.url.copy_with(scheme=target.scheme, netloc=target.netloc.encode("ascii"))
+        return httpx.Request(
+            request.method,
+            new_url,
+            headers=request.headers,
+            content=request.content,
+            extensions=request.extensions,
+        )
+
+    @staticmethod
+    def _moved_oauth(auth: OAuth, scheme: str, netloc: str) -> OAuth:
+        auth.moved_to(scheme, netloc)
+        return auth
+
+    # ------------------------------------------------------------------------------------- decode
+    def decode(self, call: Call[Any], response: httpx.Response) -> APIResponse:
+        """Decode an answer into an :class:`APIResponse` or raise the typed error it carries."""
+        status = response.status_code
+        if status in _REDIRECTS:
+            raise ResponseFormatError(
+                f"{call.method}: the portal redirected again (HTTP {status}) after moving once",
+                status_code=status,
+                snippet=redact(response.headers.get("location", "")),
+                method=call.method,
+            )
+        payload = decode_body(response.content, status_code=status, method=call.method, redact=redact)
+        decoded = parse_envelope(
+            payload,
+            status_code=status,
+            method=call.method,
+            redact=redact,
+            reset_at=self.operating_reset_at.get(call.method),
+        )
+        if decoded.time is not None and decoded.time.operating_reset_at is not None:
+            self.operating_reset_at[call.method] = decoded.time.operating_reset_at
+        return decoded
+
+    # ---------------------------------------------------------------------------------- transport
+    @staticmethod
+    def transport_error(exc: httpx.HTTPError, method: str) -> TransportError:
+        """Our typed error for an httpx failure; ``sent=False`` when the request surely never left."""
+        detail = redact(str(exc)) or type(exc).__name__
+        if isinstance(exc, httpx.TimeoutException):
+            sent = not isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout)
+            return RequestTimeout(
+                f"{method}: no answer in time ({type(exc).__name__}: {detail})", method=method, sent=sent
+            )
+        sent = not isinstance(exc, httpx.ConnectError | httpx.UnsupportedProtocol)
+        return TransportError(
+            f"{method}: request failed ({type(exc).__name__}: {detail})", method=method, sent=sent
+        )

@@ -1,0 +1,130 @@
+"""``Bitrix24``: the synchronous client."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Generator, Mapping
+from types import TracebackType
+from typing import Any, TypeVar, overload
+
+import httpx
+
+from ..protocol.call import Call, drive_flow
+from ..protocol.envelope import APIResponse
+from .core import USER_AGENT, ClientCore, Encoding, NeedRefresh, PortalMovedHook
+from .oauth import OAuth
+from .settings import resolve_auth, resolve_timeout, webhook_url_from_env
+
+__all__ = ["Bitrix24"]
+
+T = TypeVar("T")
+
+
+class Bitrix24:
+    """A Bitrix24 REST client: ``Bitrix24("https://portal/rest/1/secret/").call("user.current")``.
+
+    With no URL and no ``auth`` it reads ``BITRIX24_WEBHOOK_URL``. Pass ``transport`` (an httpx
+    transport, e.g. the emulator's) or a ready ``http_client``; a client you pass is not closed by us.
+    """
+
+    def __init__(
+        self,
+        webhook_url: str | None = None,
+        *,
+        auth: OAuth | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        transport: httpx.BaseTransport | None = None,
+        http_client: httpx.Client | None = None,
+        encoding: Encoding = "json",
+        user_agent: str = USER_AGENT,
+        on_portal_moved: PortalMovedHook | None = None,
+    ) -> None:
+        self._core = ClientCore(
+            resolve_auth(webhook_url, auth),
+            timeout=resolve_timeout(timeout),
+            encoding=encoding,
+            user_agent=user_agent,
+            on_portal_moved=on_portal_moved,
+        )
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.Client(transport=transport, follow_redirects=False)
+
+    @classmethod
+    def from_env(cls, path: str | os.PathLike[str] | None = None, **kwargs: Any) -> Bitrix24:
+        """A client for ``BITRIX24_WEBHOOK_URL`` from the environment or a ``.env`` file."""
+        return cls(webhook_url_from_env(path), **kwargs)
+
+    # ---------------------------------------------------------------------------------------- calls
+    def call(self, method: str, params: Mapping[str, Any] | None = None) -> Any:
+        """Call any REST method and return its ``result``."""
+        return self._send(Call(method, params or {})).result
+
+    def call_full(self, method: str, params: Mapping[str, Any] | None = None) -> APIResponse:
+        """Call any REST method; return the whole answer (``result``, ``total``, ``next``, ``time``)."""
+        return self._send(Call(method, params or {}))
+
+    @overload
+    def run(self, step: Call[T]) -> T: ...
+    @overload
+    def run(self, step: Generator[Call[Any], Any, T]) -> T: ...
+    def run(self, step: Call[T] | Generator[Call[Any], Any, T]) -> T:
+        """Execute a call, or pump a flow (a generator of calls) to its return value."""
+        if isinstance(step, Call):
+            return step.parse(self._send(step))
+        return drive_flow(step, lambda c: c.parse(self._send(c)))
+
+    def _send(self, call: Call[Any]) -> APIResponse:
+        flow = self._core.exchange(call)
+        step = next(flow)
+        while True:
+            reply: httpx.Response | None = None
+            if isinstance(step, NeedRefresh):
+                self._refresh(step.used_token)
+            else:
+                reply = self._transmit(step, call.method)
+            try:
+                step = flow.send(reply)
+            except StopIteration as stop:
+                return stop.value  # type: ignore[no-any-return]
+
+    def _transmit(self, request: httpx.Request, method: str) -> httpx.Response:
+        try:
+            return self._http.send(request, follow_redirects=False)
+        except httpx.HTTPError as exc:
+            raise self._core.transport_error(exc, method) from exc
+
+    def _refresh(self, used_token: str) -> None:
+        oauth = self._core.auth
+        assert isinstance(oauth, OAuth)
+        with oauth.sync_lock:
+            if oauth.tokens.access_token != used_token:
+                return  # another thread refreshed while we waited
+            response = self._transmit(oauth.refresh_request(self._core.timeout), "oauth/token")
+            oauth.apply_refresh(response)
+
+    # ------------------------------------------------------------------------------------ lifecycle
+    @property
+    def portal(self) -> str:
+        """The portal's REST base URL, secrets masked."""
+        return self._core.portal
+
+    @property
+    def domain(self) -> str:
+        """The portal's host (updated when the portal moves)."""
+        return self._core.domain
+
+    def close(self) -> None:
+        """Close the HTTP connections this client opened."""
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self) -> Bitrix24:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(portal={self.portal!r})"

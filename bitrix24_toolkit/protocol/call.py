@@ -1,0 +1,86 @@
+"""``Call[T]``: one REST method described without I/O, and flows: generators of calls run by any client."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable, Generator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeAlias, TypeVar
+
+from ..errors import Bitrix24Error, InvalidInputError
+from .envelope import APIResponse
+
+__all__ = ["Call", "Flow", "drive_flow", "drive_flow_async", "result_of", "validate_method"]
+
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+
+_METHOD = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$")
+
+
+def validate_method(method: object) -> str:
+    """Check a REST method name (``crm.deal.get``) before it goes into a URL; return it unchanged."""
+    if not isinstance(method, str) or not _METHOD.match(method):
+        raise InvalidInputError(
+            f"invalid REST method name {method!r}: expected dotted words such as 'crm.deal.get'",
+            field="method",
+        )
+    return method
+
+
+def result_of(response: APIResponse) -> Any:
+    """The default parser: the ``result`` value as the portal sent it."""
+    return response.result
+
+
+@dataclass(frozen=True, slots=True)
+class Call(Generic[T_co]):
+    """A REST call to make: method name, parameters, and how to turn the response into ``T``."""
+
+    method: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    parse: Callable[[APIResponse], T_co] = result_of
+    #: True for calls that only read (safe to repeat after an unknown outcome).
+    read_only: bool | None = None
+
+    def __post_init__(self) -> None:
+        validate_method(self.method)
+        if not isinstance(self.params, Mapping):
+            raise InvalidInputError(
+                f"{self.method}: params must be a mapping (dict), not {type(self.params).__name__}",
+                field="params",
+            )
+
+
+#: A multi-step operation: yields calls, receives each call's parsed value, returns ``T``.
+Flow: TypeAlias = Generator[Call[Any], Any, T]
+
+
+def drive_flow(flow: Flow[T], execute: Callable[[Call[Any]], Any]) -> T:
+    """Pump a flow with a synchronous executor; errors of a call are thrown into the flow."""
+    value: Any = None
+    error: Bitrix24Error | None = None
+    while True:
+        try:
+            step = flow.send(value) if error is None else flow.throw(error)
+        except StopIteration as stop:
+            return stop.value  # type: ignore[no-any-return]
+        try:
+            value, error = execute(step), None
+        except Bitrix24Error as exc:
+            value, error = None, exc
+
+
+async def drive_flow_async(flow: Flow[T], execute: Callable[[Call[Any]], Awaitable[Any]]) -> T:
+    """Pump a flow with an asynchronous executor; errors of a call are thrown into the flow."""
+    value: Any = None
+    error: Bitrix24Error | None = None
+    while True:
+        try:
+            step = flow.send(value) if error is None else flow.throw(error)
+        except StopIteration as stop:
+            return stop.value  # type: ignore[no-any-return]
+        try:
+            value, error = await execute(step), None
+        except Bitrix24Error as exc:
+            value, error = None, exc

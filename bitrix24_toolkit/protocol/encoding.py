@@ -1,0 +1,214 @@
+"""PHP-style parameter encoding: one encoder for JSON bodies, form bodies, query strings and batch ``cmd``.
+
+Bitrix24 is PHP; its form and query parameters follow ``http_build_query`` / ``parse_str`` semantics:
+nested keys in brackets (``filter[>=DATE_CREATE]``), lists as numeric indices. Everything goes through
+:func:`normalize` first, so one filter means the same thing in a JSON body, a form body and a batch
+command:
+
+==================  =====================================================
+Python value        sent as
+==================  =====================================================
+``True``/``False``  ``1`` / ``0`` (PHP has no booleans in forms; use ``"Y"``/``"N"`` for CRM flags)
+``None``            empty string (the key is kept: a dropped filter key widens the filter)
+``[]`` / ``{}``     form: ``key[]=`` (an empty value, so the key survives); JSON: ``[]``
+``datetime``        ISO 8601, with its offset when it has one
+``date``/``time``   ISO 8601
+``Decimal``         its exact decimal string
+``Enum``            its value (normalised again)
+tuple, set          list (sets sorted for a stable encoding)
+==================  =====================================================
+
+:func:`decode_php_query` is the reverse (events, robots and the emulator need it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import json
+import re
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+from urllib.parse import quote, unquote_plus
+
+from ..errors import InvalidInputError
+
+__all__ = [
+    "decode_php_query",
+    "dumps_json",
+    "encode_php_pairs",
+    "encode_php_query",
+    "normalize",
+]
+
+# Characters left unescaped inside keys: brackets make the PHP structure readable in logs and batch
+# commands; the operator prefixes of filter keys (``>=``, ``!``, ``@``, ``%``) are escaped like any value.
+_KEY_SAFE = "[]"
+_VALUE_SAFE = ""
+
+
+def normalize(value: Any, *, path: str = "params") -> Any:
+    """Turn Python values into the JSON/PHP primitives Bitrix24 understands (see the module table)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return 1 if value else 0
+    if isinstance(value, int | str):
+        return value
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise InvalidInputError(f"{path}: {value!r} cannot be sent to Bitrix24", field=path)
+        return value
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise InvalidInputError(f"{path}: {value!r} cannot be sent to Bitrix24", field=path)
+        return format(value, "f")
+    if isinstance(value, enum.Enum):
+        return normalize(value.value, path=path)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            skey = _key_text(key, path)
+            out[skey] = normalize(item, path=f"{path}[{skey}]")
+        return out
+    if isinstance(value, list | tuple):
+        return [normalize(item, path=f"{path}[{i}]") for i, item in enumerate(value)]
+    if isinstance(value, set | frozenset):
+        items = [normalize(item, path=f"{path}[]") for item in value]
+        return sorted(items, key=lambda v: (type(v).__name__, str(v)))
+    if isinstance(value, bytes):
+        raise InvalidInputError(
+            f"{path}: bytes cannot be sent as a parameter; decode it to str (or base64 for files)", field=path
+        )
+    dump = getattr(value, "model_dump", None)
+    if callable(dump):  # pydantic models: the API's names, only what was set
+        return normalize(dump(by_alias=True, exclude_unset=True, mode="json"), path=path)
+    raise InvalidInputError(
+        f"{path}: value of type {type(value).__name__} cannot be sent to Bitrix24 "
+        "(use str, int, float, Decimal, bool, None, date/datetime, Enum, list or dict)",
+        field=path,
+    )
+
+
+def _key_text(key: Any, path: str) -> str:
+    if isinstance(key, bool):
+        raise InvalidInputError(f"{path}: a bool cannot be a parameter key", field=path)
+    if isinstance(key, enum.Enum):
+        key = key.value
+    if isinstance(key, str | int):
+        return str(key)
+    raise InvalidInputError(f"{path}: key {key!r} must be a str or int", field=path)
+
+
+def dumps_json(params: Mapping[str, Any] | None) -> bytes:
+    """Encode parameters as a compact UTF-8 JSON body, normalised like the form encoder."""
+    return json.dumps(normalize(params or {}), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def encode_php_pairs(params: Mapping[str, Any] | None) -> list[tuple[str, str]]:
+    """Flatten parameters into ``(key, value)`` pairs with PHP bracket keys; no key is ever dropped."""
+    pairs: list[tuple[str, str]] = []
+    for key, value in normalize(params or {}).items():
+        _flatten(key, value, pairs)
+    return pairs
+
+
+def _flatten(prefix: str, value: Any, pairs: list[tuple[str, str]]) -> None:
+    if isinstance(value, dict):
+        if not value:
+            pairs.append((f"{prefix}[]", ""))
+        for key, item in value.items():
+            _flatten(f"{prefix}[{key}]", item, pairs)
+    elif isinstance(value, list):
+        if not value:
+            pairs.append((f"{prefix}[]", ""))
+        for index, item in enumerate(value):
+            _flatten(f"{prefix}[{index}]", item, pairs)
+    elif isinstance(value, float):
+        pairs.append((prefix, repr(value)))
+    else:
+        pairs.append((prefix, str(value)))
+
+
+def encode_php_query(params: Mapping[str, Any] | None) -> str:
+    """Encode parameters as a PHP ``http_build_query`` string (form bodies, query strings, batch commands)."""
+    return "&".join(
+        f"{quote(key, safe=_KEY_SAFE)}={quote(value, safe=_VALUE_SAFE)}"
+        for key, value in encode_php_pairs(params)
+    )
+
+
+# ---------------------------------------------------------------------------------------------- decode
+_SEGMENT = re.compile(r"\[([^\[\]]*)\]")
+
+
+def decode_php_query(data: str | bytes | Iterable[tuple[str, str]]) -> dict[str, Any]:
+    """Parse a PHP-style query string (or pairs) into nested dicts and lists, like PHP's ``parse_str``.
+
+    ``a[]=x&a[]=y`` gives a list; maps whose keys are exactly ``0..n-1`` become lists (as PHP's
+    ``json_encode`` would render them); all scalar values stay strings.
+    """
+    if isinstance(data, bytes):
+        data = data.decode("utf-8", errors="replace")
+    if isinstance(data, str):
+        pairs: Iterable[tuple[str, str]] = _split_query(data)
+    else:
+        pairs = data
+    root: dict[str, Any] = {}
+    for raw_key, value in pairs:
+        _assign(root, raw_key, value)
+    return {key: _listify(value) for key, value in root.items()}
+
+
+def _split_query(text: str) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for part in text.split("&"):
+        if not part:
+            continue
+        key, _, value = part.partition("=")
+        out.append((unquote_plus(key), unquote_plus(value)))
+    return out
+
+
+def _assign(root: dict[str, Any], raw_key: str, value: str) -> None:
+    bracket = raw_key.find("[")
+    if bracket <= 0 or not raw_key.endswith("]"):
+        root[raw_key] = value
+        return
+    head = raw_key[:bracket]
+    segments = _SEGMENT.findall(raw_key[bracket:])
+    if "".join(f"[{s}]" for s in segments) != raw_key[bracket:]:
+        root[raw_key] = value  # not a well-formed PHP key: keep it literally
+        return
+    node: dict[str, Any] = root
+    keys = [head, *segments]
+    for depth, key in enumerate(keys):
+        last = depth == len(keys) - 1
+        if key == "":
+            key = str(_next_index(node))
+        if last:
+            node[key] = value
+        else:
+            child = node.get(key)
+            if not isinstance(child, dict):
+                child = {}
+                node[key] = child
+            node = child
+
+
+def _next_index(node: dict[str, Any]) -> int:
+    indices = [int(k) for k in node if k.lstrip("-").isdigit()]
+    return max(indices) + 1 if indices else 0
+
+
+def _listify(value: Any) -> Any:
+    if not isinstance(value, dict):
+        return value
+    items = {key: _listify(item) for key, item in value.items()}
+    if items and all(key.isdigit() and not (len(key) > 1 and key[0] == "0") for key in items):
+        if sorted(int(key) for key in items) == list(range(len(items))):
+            return [items[str(i)] for i in range(len(items))]
+    return items

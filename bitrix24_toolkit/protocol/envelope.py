@@ -1,0 +1,202 @@
+"""Decoding Bitrix24 response envelopes into a value or a typed error. No I/O.
+
+Success: ``{"result": ..., "total": 654, "next": 50, "time": {...}}``; error:
+``{"error": "CODE", "error_description": "..."}`` where the code may be ``""``, ``0`` or, in REST v3,
+an object. A 200 response that carries ``error`` is an error too. Anything that is not such an envelope
+(an HTML 502 page, truncated JSON) becomes :class:`~bitrix24_toolkit.errors.ResponseFormatError`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import APIError, ResponseFormatError, make_api_error
+
+__all__ = ["APIResponse", "TimeInfo", "decode_body", "error_from_payload", "parse_envelope"]
+
+_SNIPPET = 200
+
+
+@dataclass(frozen=True, slots=True)
+class TimeInfo:
+    """The ``time`` block of a response; every key is optional (``operating*`` are cloud-only)."""
+
+    start: float | None = None
+    finish: float | None = None
+    duration: float | None = None
+    processing: float | None = None
+    date_start: str | None = None
+    date_finish: str | None = None
+    operating: float | None = None
+    operating_reset_at: float | None = None
+
+    @classmethod
+    def from_raw(cls, raw: Any) -> TimeInfo | None:
+        """Parse a ``time`` object leniently; ``None`` when absent or not an object."""
+        if not isinstance(raw, Mapping):
+            return None
+        return cls(
+            start=_as_float(raw.get("start")),
+            finish=_as_float(raw.get("finish")),
+            duration=_as_float(raw.get("duration")),
+            processing=_as_float(raw.get("processing")),
+            date_start=_as_str(raw.get("date_start")),
+            date_finish=_as_str(raw.get("date_finish")),
+            operating=_as_float(raw.get("operating")),
+            operating_reset_at=_as_timestamp(raw.get("operating_reset_at")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class APIResponse:
+    """A decoded successful answer: the ``result`` plus the paging and timing keys when present."""
+
+    result: Any
+    total: int | None = None
+    next: int | None = None
+    time: TimeInfo | None = None
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+
+def _as_float(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _as_int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    return None
+
+
+def _as_str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _as_timestamp(value: Any) -> float | None:
+    """``operating_reset_at`` is a unix int in most answers and an ISO string in at least one doc example."""
+    number = _as_float(value)
+    if number is not None:
+        return number
+    if isinstance(value, str) and value:
+        try:
+            return dt.datetime.fromisoformat(value).timestamp()
+        except ValueError:
+            return None
+    return None
+
+
+def snippet_of(text: str, redact: Callable[[str], str] | None = None) -> str:
+    """A short one-line excerpt of a body for error messages (secrets removed when ``redact`` is given)."""
+    flat = " ".join(text.split())
+    if redact is not None:
+        flat = redact(flat)
+    return flat if len(flat) <= _SNIPPET else flat[:_SNIPPET] + "..."
+
+
+def decode_body(
+    body: bytes,
+    *,
+    status_code: int | None,
+    method: str | None,
+    redact: Callable[[str], str] | None = None,
+) -> Mapping[str, Any]:
+    """Parse a JSON object body or raise :class:`ResponseFormatError` naming the status and a snippet."""
+    text = body.decode("utf-8", errors="replace")
+    try:
+        data = json.loads(text) if text.strip() else None
+    except ValueError:
+        data = None
+        kind = "an HTML page" if text.lstrip()[:1] == "<" else "invalid or truncated JSON"
+    else:
+        kind = "an empty body" if data is None else f"JSON {type(data).__name__}, not an object"
+    if isinstance(data, dict):
+        return data
+    status = f"HTTP {status_code}" if status_code is not None else "a response"
+    who = method or "Bitrix24"
+    snippet = snippet_of(text, redact)
+    raise ResponseFormatError(
+        f"{who}: {status} with {kind} instead of a Bitrix24 JSON envelope: {snippet!r}",
+        status_code=status_code,
+        snippet=snippet,
+        method=method,
+    )
+
+
+def error_from_payload(
+    payload: Mapping[str, Any],
+    *,
+    status_code: int | None,
+    method: str | None,
+    redact: Callable[[str], str] | None = None,
+    reset_at: float | None = None,
+) -> APIError | None:
+    """The typed error a payload carries, or ``None`` when it is a success envelope."""
+    if "error" not in payload:
+        return None
+    raw_error = payload["error"]
+    description = payload.get("error_description")
+    if raw_error is None and "result" in payload and description is None:
+        return None  # {"result": ..., "error": null}: a success with an explicit null error
+    if isinstance(raw_error, Mapping):  # REST v3: {"error": {"code": "...", "message": "..."}}
+        code = raw_error.get("code")
+        description = description or raw_error.get("message") or raw_error.get("description")
+    else:
+        code = raw_error
+    code_text = "" if code is None or isinstance(code, bool) else str(code)
+    description_text = "" if description is None else str(description)
+    if redact is not None:
+        description_text = redact(description_text)
+        code_text = redact(code_text)
+    return make_api_error(
+        code_text, description_text, status_code=status_code, method=method, reset_at=reset_at
+    )
+
+
+def parse_envelope(
+    payload: Mapping[str, Any],
+    *,
+    status_code: int | None = None,
+    method: str | None = None,
+    redact: Callable[[str], str] | None = None,
+    reset_at: float | None = None,
+) -> APIResponse:
+    """Turn a decoded envelope into an :class:`APIResponse` or raise its typed :class:`APIError`."""
+    error = error_from_payload(
+        payload, status_code=status_code, method=method, redact=redact, reset_at=reset_at
+    )
+    if error is not None:
+        raise error
+    if "result" not in payload:
+        snippet = snippet_of(json.dumps(payload, ensure_ascii=False)[:400], redact)
+        raise ResponseFormatError(
+            f"{method or 'Bitrix24'}: the answer has neither 'result' nor 'error': {snippet!r}",
+            status_code=status_code,
+            snippet=snippet,
+            method=method,
+        )
+    return APIResponse(
+        result=payload["result"],
+        total=_as_int(payload.get("total")),
+        next=_as_int(payload.get("next")),
+        time=TimeInfo.from_raw(payload.get("time")),
+        raw=payload,
+    )
