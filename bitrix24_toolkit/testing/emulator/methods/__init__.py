@@ -1,0 +1,1 @@
+"""Emulated REST methods, one module per area; each module registers its handlers on import."""

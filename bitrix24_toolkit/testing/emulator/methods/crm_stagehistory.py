@@ -1,0 +1,88 @@
+"""``crm.stagehistory.list`` (reference 5.7) and :func:`record_stage_change` for demo-data builders.
+
+Rows live in table ``"stagehistory"``: ``ID``, ``ENTITY_TYPE_ID``, ``TYPE_ID`` (1 created, 2 intermediate
+stage, 3 final stage, 5 funnel changed), ``OWNER_ID``, ``CREATED_TIME`` and, for deals, ``CATEGORY_ID``,
+``STAGE_ID``, ``STAGE_SEMANTIC_ID`` (leads: ``STATUS_ID``, ``STATUS_SEMANTIC_ID``). Values are real ints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from ..query import filter_fields, filter_rows, order_rows, page
+from ..registry import Ctx, ListResult, PortalError, method
+
+if TYPE_CHECKING:
+    from ..state import PortalState
+
+__all__ = ["TABLE", "record_stage_change", "stagehistory_list"]
+
+TABLE = "stagehistory"
+
+_COMMON = ("ID", "TYPE_ID", "OWNER_ID", "CREATED_TIME")
+_FIELDS = {
+    1: (*_COMMON, "STATUS_SEMANTIC_ID", "STATUS_ID"),
+    2: (*_COMMON, "CATEGORY_ID", "STAGE_SEMANTIC_ID", "STAGE_ID"),
+}
+
+
+def record_stage_change(
+    state: PortalState,
+    entity: str,
+    row: Mapping[str, Any],
+    type_id: int,
+    when: str | dt.datetime | None = None,
+) -> int:
+    """Append a history row for a lead/deal in its current stage (``when`` defaults to the portal clock)."""
+    if isinstance(when, dt.datetime):
+        moment = when if when.tzinfo else when.replace(tzinfo=state.tz)
+        created = moment.replace(microsecond=0).isoformat()
+    else:
+        created = when or state.now_iso()
+    entry: dict[str, Any] = {"TYPE_ID": int(type_id), "OWNER_ID": int(row["ID"]), "CREATED_TIME": created}
+    if entity == "lead":
+        entry["ENTITY_TYPE_ID"] = 1
+        entry["STATUS_SEMANTIC_ID"] = row.get("STATUS_SEMANTIC_ID") or "P"
+        entry["STATUS_ID"] = row.get("STATUS_ID")
+    else:
+        entry["ENTITY_TYPE_ID"] = 2
+        entry["CATEGORY_ID"] = int(row.get("CATEGORY_ID") or 0)
+        entry["STAGE_SEMANTIC_ID"] = row.get("STAGE_SEMANTIC_ID") or "P"
+        entry["STAGE_ID"] = row.get("STAGE_ID")
+    return state.insert(TABLE, entry)
+
+
+def _entity_type(ctx: Ctx) -> int:
+    value = ctx.param("entityTypeId")
+    try:
+        type_id = int(str(value))
+    except ValueError:
+        type_id = 0
+    if type_id not in _FIELDS:
+        # old invoices (5), new invoices (31) and smart processes are not emulated
+        raise PortalError("ENTITY_TYPE_NOT_SUPPORTED", f"Entity type {value} is not supported", 400)
+    return type_id
+
+
+@method("crm.stagehistory.list")
+def stagehistory_list(ctx: Ctx) -> ListResult:
+    """Stage history of leads or deals: ``{"items": [...]}`` + total/next, real ints."""
+    type_id = _entity_type(ctx)
+    allowed = _FIELDS[type_id]
+    flt = ctx.param("filter") or {}
+    order = ctx.param("order") or {}
+    if not isinstance(flt, Mapping) or not isinstance(order, Mapping):
+        raise PortalError("INVALID_ARG_VALUE", "Invalid filter or order", 400)
+    for name in [*filter_fields(flt), *order]:
+        if name not in allowed:
+            raise PortalError("INVALID_ARG_VALUE", f"Field '{name}' is not allowed", 400)
+    rows = [r for r in ctx.state.table(TABLE).values() if r.get("ENTITY_TYPE_ID") == type_id]
+    rows = filter_rows(rows, flt)  # type: ignore[assignment]
+    rows = order_rows(rows, order, default={"ID": "ASC"})  # type: ignore[assignment]
+    select = ctx.param("select")
+    wanted = [n for n in allowed if not select or n in select or "*" in select] if select else list(allowed)
+    result = page(rows, ctx.param("start"))
+    result.result = {"items": [{name: row.get(name) for name in wanted} for row in result.result]}
+    return result
