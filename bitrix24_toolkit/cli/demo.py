@@ -33,7 +33,7 @@ def run_demo() -> int:
 
 
 def _all(b24: Bitrix24, method: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every row of a list method, page by page (the batch-based fast paging comes with the throughput work)."""
+    """Every row of a list method, page by page."""
     rows: list[dict[str, Any]] = []
     start: int | None = 0
     while start is not None:
@@ -58,7 +58,8 @@ def _my_company(b24: Bitrix24) -> None:
         )
         banks = b24.call("crm.requisite.bankdetail.list", {"filter": {"ENTITY_ID": requisite["ID"]}})
         for bank in banks[:1]:
-            print(f"  bank {bank.get('RQ_BANK_NAME')}: BIK {bank.get('RQ_BIK')}, account {bank.get('RQ_ACC_NUM')}")
+            name, bik, account = bank.get("RQ_BANK_NAME"), bank.get("RQ_BIK"), bank.get("RQ_ACC_NUM")
+            print(f"  bank {name}: BIK {bik}, account {account}")
     print()
 
 
@@ -66,7 +67,9 @@ def _holding(b24: Bitrix24) -> None:
     fields = b24.call("crm.company.userfield.list", {"filter": {"FIELD_NAME": HOLDING_FIELD}})
     if not fields:
         return
-    companies = _all(b24, "crm.company.list", {"select": ["ID", "TITLE", HOLDING_FIELD], "order": {"ID": "ASC"}})
+    companies = _all(
+        b24, "crm.company.list", {"select": ["ID", "TITLE", HOLDING_FIELD], "order": {"ID": "ASC"}}
+    )
     titles = {str(c["ID"]): str(c["TITLE"]) for c in companies}
     children: dict[str, list[str]] = defaultdict(list)
     for company in companies:
@@ -100,7 +103,9 @@ def _leads(b24: Bitrix24) -> None:
 
 def _deals(b24: Bitrix24) -> None:
     categories = b24.call("crm.category.list", {"entityTypeId": 2})["categories"]
-    deals = _all(b24, "crm.deal.list", {"select": ["ID", "CATEGORY_ID", "STAGE_ID", "OPPORTUNITY", "CURRENCY_ID"]})
+    deals = _all(
+        b24, "crm.deal.list", {"select": ["ID", "CATEGORY_ID", "STAGE_ID", "OPPORTUNITY", "CURRENCY_ID"]}
+    )
     for category in sorted(categories, key=lambda c: int(c["sort"])):
         entity = "DEAL_STAGE" if int(category["id"]) == 0 else f"DEAL_STAGE_{category['id']}"
         stages = b24.call("crm.status.list", {"filter": {"ENTITY_ID": entity}, "order": {"SORT": "ASC"}})
@@ -108,6 +113,8 @@ def _deals(b24: Bitrix24) -> None:
         print(f"Deals in funnel «{category['name']}»: {len(in_funnel)}")
         for stage in stages:
             rows = [d for d in in_funnel if d["STAGE_ID"] == stage["STATUS_ID"]]
-            amount = sum((Decimal(str(d["OPPORTUNITY"] or 0)) for d in rows if d["CURRENCY_ID"] == "RUB"), Decimal(0))
+            amount = sum(
+                (Decimal(str(d["OPPORTUNITY"] or 0)) for d in rows if d["CURRENCY_ID"] == "RUB"), Decimal(0)
+            )
             print(f"  {stage['NAME']:<28} {len(rows):>4}  {amount:>14,.2f} RUB")
         print()

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Generator, Mapping
+from collections.abc import AsyncIterator, Generator, Mapping
+from functools import cached_property
 from types import TracebackType
-from typing import Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import httpx
 
-from ..protocol.call import Call, drive_flow_async
+from ..protocol.call import Call, Stream, drive_flow_async, drive_stream_async
 from ..protocol.envelope import APIResponse
 from .core import USER_AGENT, ClientCore, Encoding, NeedRefresh, PortalMovedHook
 from .oauth import OAuth
 from .settings import resolve_auth, resolve_timeout, webhook_url_from_env
+
+if TYPE_CHECKING:
+    from ..services.async_api import AsyncCrmAPI, AsyncUserAPI
 
 __all__ = ["AsyncBitrix24"]
 
@@ -34,6 +38,7 @@ class AsyncBitrix24:
         encoding: Encoding = "json",
         user_agent: str = USER_AGENT,
         on_portal_moved: PortalMovedHook | None = None,
+        check_fields: bool = True,
     ) -> None:
         self._core = ClientCore(
             resolve_auth(webhook_url, auth),
@@ -42,6 +47,8 @@ class AsyncBitrix24:
             user_agent=user_agent,
             on_portal_moved=on_portal_moved,
         )
+        #: check write fields against ``*.fields`` before sending (typos would be dropped silently)
+        self.check_fields = check_fields
         self._owns_http = http_client is None
         self._http = http_client or httpx.AsyncClient(transport=transport, follow_redirects=False)
 
@@ -49,6 +56,24 @@ class AsyncBitrix24:
     def from_env(cls, path: str | os.PathLike[str] | None = None, **kwargs: Any) -> AsyncBitrix24:
         """A client for ``BITRIX24_WEBHOOK_URL`` from the environment or a ``.env`` file."""
         return cls(webhook_url_from_env(path), **kwargs)
+
+    # ----------------------------------------------------------------------------------- namespaces
+    @cached_property
+    def crm(self) -> AsyncCrmAPI:
+        """CRM: ``b24.crm.deal.get(5)``, ``b24.crm.lead.iter_all(...)``, ``b24.crm.item(2)``."""
+        from ..services.async_api import AsyncCrmAPI
+        from ..services.common import FieldCache
+        from ..services.root import CrmCalls
+
+        return AsyncCrmAPI(self, CrmCalls(FieldCache(enabled=self.check_fields)))
+
+    @cached_property
+    def user(self) -> AsyncUserAPI:
+        """Employees: ``b24.user.current()``."""
+        from ..services.async_api import AsyncUserAPI
+        from ..services.root import UserCalls
+
+        return AsyncUserAPI(self, UserCalls())
 
     # ---------------------------------------------------------------------------------------- calls
     async def call(self, method: str, params: Mapping[str, Any] | None = None) -> Any:
@@ -68,6 +93,10 @@ class AsyncBitrix24:
         if isinstance(step, Call):
             return step.parse(await self._send(step))
         return await drive_flow_async(step, self._run_one)
+
+    def stream(self, flow: Stream[T]) -> AsyncIterator[T]:
+        """Iterate a stream flow (e.g. every row of a list) with ``async for``, items as pages arrive."""
+        return drive_stream_async(flow, self._run_one)
 
     async def _run_one(self, call: Call[Any]) -> Any:
         return call.parse(await self._send(call))

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Generator, Mapping
+from collections.abc import Generator, Iterator, Mapping
+from functools import cached_property
 from types import TracebackType
-from typing import Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import httpx
 
-from ..protocol.call import Call, drive_flow
+from ..protocol.call import Call, Stream, drive_flow, drive_stream
 from ..protocol.envelope import APIResponse
 from .core import USER_AGENT, ClientCore, Encoding, NeedRefresh, PortalMovedHook
 from .oauth import OAuth
 from .settings import resolve_auth, resolve_timeout, webhook_url_from_env
+
+if TYPE_CHECKING:
+    from ..services.sync_api import CrmAPI, UserAPI
 
 __all__ = ["Bitrix24"]
 
@@ -38,6 +42,7 @@ class Bitrix24:
         encoding: Encoding = "json",
         user_agent: str = USER_AGENT,
         on_portal_moved: PortalMovedHook | None = None,
+        check_fields: bool = True,
     ) -> None:
         self._core = ClientCore(
             resolve_auth(webhook_url, auth),
@@ -46,6 +51,8 @@ class Bitrix24:
             user_agent=user_agent,
             on_portal_moved=on_portal_moved,
         )
+        #: check write fields against ``*.fields`` before sending (typos would be dropped silently)
+        self.check_fields = check_fields
         self._owns_http = http_client is None
         self._http = http_client or httpx.Client(transport=transport, follow_redirects=False)
 
@@ -53,6 +60,24 @@ class Bitrix24:
     def from_env(cls, path: str | os.PathLike[str] | None = None, **kwargs: Any) -> Bitrix24:
         """A client for ``BITRIX24_WEBHOOK_URL`` from the environment or a ``.env`` file."""
         return cls(webhook_url_from_env(path), **kwargs)
+
+    # ----------------------------------------------------------------------------------- namespaces
+    @cached_property
+    def crm(self) -> CrmAPI:
+        """CRM: ``b24.crm.deal.get(5)``, ``b24.crm.lead.iter_all(...)``, ``b24.crm.item(2)``."""
+        from ..services.common import FieldCache
+        from ..services.root import CrmCalls
+        from ..services.sync_api import CrmAPI
+
+        return CrmAPI(self, CrmCalls(FieldCache(enabled=self.check_fields)))
+
+    @cached_property
+    def user(self) -> UserAPI:
+        """Employees: ``b24.user.current()``."""
+        from ..services.root import UserCalls
+        from ..services.sync_api import UserAPI
+
+        return UserAPI(self, UserCalls())
 
     # ---------------------------------------------------------------------------------------- calls
     def call(self, method: str, params: Mapping[str, Any] | None = None) -> Any:
@@ -72,6 +97,10 @@ class Bitrix24:
         if isinstance(step, Call):
             return step.parse(self._send(step))
         return drive_flow(step, lambda c: c.parse(self._send(c)))
+
+    def stream(self, flow: Stream[T]) -> Iterator[T]:
+        """Iterate a stream flow (e.g. every row of a list), items as their pages arrive."""
+        return drive_stream(flow, lambda c: c.parse(self._send(c)))
 
     def _send(self, call: Call[Any]) -> APIResponse:
         flow = self._core.exchange(call)

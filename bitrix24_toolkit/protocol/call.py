@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Generator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeAlias, TypeVar
 
 from ..errors import Bitrix24Error, InvalidInputError
 from .envelope import APIResponse
 
-__all__ = ["Call", "Flow", "drive_flow", "drive_flow_async", "result_of", "validate_method"]
+__all__ = [
+    "Call",
+    "Emit",
+    "Flow",
+    "Stream",
+    "collect",
+    "drive_flow",
+    "drive_flow_async",
+    "drive_stream",
+    "drive_stream_async",
+    "result_of",
+    "validate_method",
+]
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
@@ -84,3 +96,81 @@ async def drive_flow_async(flow: Flow[T], execute: Callable[[Call[Any]], Awaitab
             value, error = await execute(step), None
         except Bitrix24Error as exc:
             value, error = None, exc
+
+
+@dataclass(frozen=True, slots=True)
+class Emit(Generic[T_co]):
+    """Yielded by a stream flow: items to hand to the caller now (e.g. one page of a list)."""
+
+    items: Sequence[T_co]
+
+
+#: A flow that streams: yields calls (receiving their values) and ``Emit`` batches of items for the caller.
+Stream: TypeAlias = Generator["Call[Any] | Emit[T]", Any, None]
+
+
+def drive_stream(stream: Stream[T], execute: Callable[[Call[Any]], Any]) -> Iterator[T]:
+    """Iterate a stream flow with a synchronous executor, yielding its items as they arrive."""
+    value: Any = None
+    error: Bitrix24Error | None = None
+    try:
+        while True:
+            try:
+                step = stream.send(value) if error is None else stream.throw(error)
+            except StopIteration:
+                return
+            if isinstance(step, Emit):
+                value, error = None, None
+                yield from step.items
+                continue
+            try:
+                value, error = execute(step), None
+            except Bitrix24Error as exc:
+                value, error = None, exc
+    finally:
+        stream.close()
+
+
+async def drive_stream_async(
+    stream: Stream[T], execute: Callable[[Call[Any]], Awaitable[Any]]
+) -> AsyncIterator[T]:
+    """Iterate a stream flow with an asynchronous executor, yielding its items as they arrive."""
+    value: Any = None
+    error: Bitrix24Error | None = None
+    try:
+        while True:
+            try:
+                step = stream.send(value) if error is None else stream.throw(error)
+            except StopIteration:
+                return
+            if isinstance(step, Emit):
+                value, error = None, None
+                for item in step.items:
+                    yield item
+                continue
+            try:
+                value, error = await execute(step), None
+            except Bitrix24Error as exc:
+                value, error = None, exc
+    finally:
+        stream.close()
+
+
+def collect(stream: Stream[T]) -> Flow[list[T]]:
+    """A flow that runs a stream to its end and returns all its items (``list_all`` from ``iter_all``)."""
+    items: list[T] = []
+    value: Any = None
+    error: Bitrix24Error | None = None
+    while True:
+        try:
+            step = stream.send(value) if error is None else stream.throw(error)
+        except StopIteration:
+            return items
+        value, error = None, None
+        if isinstance(step, Emit):
+            items.extend(step.items)
+            continue
+        try:
+            value = yield step
+        except Bitrix24Error as exc:
+            error = exc

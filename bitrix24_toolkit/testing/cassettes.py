@@ -25,7 +25,7 @@ import json
 import os
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -159,15 +159,8 @@ class Cassette:
         with self._lock:
             for index in self._recorded:
                 old = self.exchanges[index]
-                self.exchanges[index] = Exchange(
-                    old.method,
-                    self._scrubber.scrub(old.params),
-                    old.status,
-                    self._scrubber.scrub(old.body),
-                    old.note,
-                    old.http_method,
-                    old.content_type,
-                )
+                params, body = self._scrubber.scrub(old.params), self._scrubber.scrub(old.body)
+                self.exchanges[index] = replace(old, params=params, body=body)
             return {"version": FORMAT_VERSION, "exchanges": [e.to_json() for e in self.exchanges]}
 
     def save(self, path: str | os.PathLike[str] | None = None) -> Path:

@@ -11,7 +11,8 @@ Fixtures:
 - ``bitrix24_cassette``: a :class:`Bitrix24Cassette`. It replays
   ``<test dir>/cassettes/<test module>/<test name>.json`` (or the path of
   ``@pytest.mark.bitrix24_cassette("path.json")``, relative to the test file); with ``--bitrix24-record``
-  it records that file instead, through the live portal of ``BITRIX24_LIVE_WEBHOOK``.
+  it records that file instead, through the live portal of ``BITRIX24_LIVE_WEBHOOK`` (unless the marker
+  says ``record=False``: shared hand-built files are never overwritten).
 
 Everything heavy (httpx, the emulator, respx) is imported inside the fixtures, so loading the plugin costs
 nothing and never fails because an optional part is missing.
@@ -69,8 +70,9 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     config.addinivalue_line(
         "markers",
-        "bitrix24_cassette(path): the cassette file of the bitrix24_cassette fixture, relative to the test "
-        "file (default cassettes/<test module>/<test name>.json)",
+        "bitrix24_cassette(path, record=True): the cassette file of the bitrix24_cassette fixture, relative "
+        "to the test file (default cassettes/<test module>/<test name>.json); record=False replays it even "
+        "under --bitrix24-record (for shared, hand-built files)",
     )
 
 
@@ -118,8 +120,17 @@ def cassette_path(item: pytest.Item) -> Path:
                 '@pytest.mark.bitrix24_cassette needs a path: bitrix24_cassette("file.json")', pytrace=False
             )
         return test_file.parent / Path(given)
-    name = _UNSAFE_FILE_CHARS.sub("_", item.name)
+    # the node id after the file: "test_x[param]", or "TestClass::test_x" -> "TestClass.test_x"
+    local = item.nodeid.split("::", 1)[1] if "::" in item.nodeid else item.name
+    name = _UNSAFE_FILE_CHARS.sub("_", local.replace("::", "."))
     return test_file.parent / "cassettes" / test_file.stem / f"{name}.json"
+
+
+def _records(item: pytest.Item, config: pytest.Config) -> bool:
+    """Record mode, unless the marker protects a shared file with ``record=False``."""
+    marker = item.get_closest_marker("bitrix24_cassette")
+    protected = marker is not None and marker.kwargs.get("record", True) is False
+    return bool(config.getoption("bitrix24_record")) and not protected
 
 
 class Bitrix24Cassette:
@@ -211,7 +222,7 @@ class Bitrix24Cassette:
 @pytest.fixture
 def bitrix24_cassette(request: pytest.FixtureRequest) -> Iterator[Bitrix24Cassette]:
     """Replay this test's cassette file, or record it with ``--bitrix24-record`` (saved on teardown)."""
-    recording = bool(request.config.getoption("bitrix24_record"))
+    recording = _records(request.node, request.config)
     fixture = Bitrix24Cassette(cassette_path(request.node), recording=recording)
     if not recording:
         if not fixture.path.is_file():

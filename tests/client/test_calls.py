@@ -12,8 +12,7 @@ import pytest
 from bitrix24_toolkit import Call, errors
 from bitrix24_toolkit.protocol import APIResponse
 from bitrix24_toolkit.testing.emulator import Emulator
-
-from .conftest import Factory, Recorder
+from tests.conftest import Factory, Recorder
 
 
 def seed_deals(emu: Emulator, count: int) -> None:

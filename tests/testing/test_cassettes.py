@@ -379,3 +379,22 @@ def test_load_rejects_malformed_files(tmp_path: Path, content: str, message: str
     path.write_text(content, encoding="utf-8")
     with pytest.raises(CassetteFormatError, match=re.escape(message)):
         Cassette.load(path)
+
+
+def test_client_records_an_emulated_portal_and_replays_it_anywhere(tmp_path: Path) -> None:
+    toolkit = pytest.importorskip("bitrix24_toolkit")
+    emulator = pytest.importorskip("bitrix24_toolkit.testing.emulator")
+    emu = emulator.Emulator(limits="off")
+    cassette = Cassette()
+    with toolkit.Bitrix24(emu.webhook_url, transport=RecordingTransport(emu.transport(), cassette)) as b24:
+        deal_id = b24.call("crm.deal.add", {"fields": {"TITLE": "Ромашка", "OPPORTUNITY": 100}})
+        live = b24.call("crm.deal.get", {"id": deal_id})
+    path = cassette.save(tmp_path / "client.json")
+    assert emu.secret not in path.read_text(encoding="utf-8")
+
+    replay = Cassette.load(path).transport()
+    with toolkit.Bitrix24("https://elsewhere.bitrix24.test/rest/1/other/", transport=replay) as b24:
+        assert b24.call("crm.deal.add", {"fields": {"TITLE": "Ромашка", "OPPORTUNITY": 100}}) == deal_id
+        assert b24.call("crm.deal.get", {"id": deal_id}) == live
+        with pytest.raises(CassetteMiss):  # not swallowed or wrapped by the client
+            b24.call("crm.deal.get", {"id": deal_id + 1})

@@ -12,8 +12,12 @@ from bitrix24_toolkit.testing.cassettes import Cassette, Exchange
 pytest_plugins = ["pytester"]
 
 # Block the entry-point registration (present when the package is installed) and load the module
-# explicitly, so the plugin is active exactly once whether or not the package is installed.
-PLUGIN_ARGS = ("-p", "no:bitrix24", "-p", "bitrix24_toolkit.testing.pytest_plugin")
+# explicitly, so the plugin is active exactly once whether or not the package is installed; leave out
+# unrelated plugins that make every inner run slow (benchmark, hypothesis) or write caches.
+PLUGIN_ARGS = (
+    *("-p", "no:bitrix24", "-p", "bitrix24_toolkit.testing.pytest_plugin"),
+    *("-p", "no:benchmark", "-p", "no:hypothesispytest", "-p", "no:cacheprovider"),
+)
 SECRET = "l1v3w3bh00ksecret"
 
 
@@ -21,7 +25,12 @@ SECRET = "l1v3w3bh00ksecret"
 def user_project(pytester: pytest.Pytester) -> pytest.Pytester:
     """A user project with strict warnings, as ours has."""
     pytester.makeini(
-        "[pytest]\nasyncio_mode = auto\nasyncio_default_fixture_loop_scope = function\nfilterwarnings = error\n"
+        """
+        [pytest]
+        asyncio_mode = auto
+        asyncio_default_fixture_loop_scope = function
+        filterwarnings = error
+        """
     )
     return pytester
 
@@ -41,7 +50,7 @@ def test_option_and_markers_are_registered(user_project: pytest.Pytester) -> Non
     assert "--bitrix24-record" in "\n".join(run(user_project, "--help").outlines)
     markers = "\n".join(run(user_project, "--markers").outlines)
     assert "@pytest.mark.bitrix24_emulator(**options)" in markers
-    assert "@pytest.mark.bitrix24_cassette(path)" in markers
+    assert "@pytest.mark.bitrix24_cassette(path, record=True)" in markers
 
 
 def test_cassette_replays_from_the_default_path(user_project: pytest.Pytester) -> None:
@@ -59,6 +68,27 @@ def test_cassette_replays_from_the_default_path(user_project: pytest.Pytester) -
         """
     )
     run(user_project).assert_outcomes(passed=1)
+
+
+def test_default_path_of_parametrized_and_class_tests(user_project: pytest.Pytester) -> None:
+    user_project.makepyfile(
+        test_names="""
+        import pytest
+
+        @pytest.mark.parametrize("n", ["a/b"])
+        def test_param(bitrix24_cassette, n):
+            pass
+
+        class TestGroup:
+            def test_method(self, bitrix24_cassette):
+                pass
+        """
+    )
+    result = run(user_project)
+    result.assert_outcomes(errors=2)  # no files yet: the messages show where they are expected
+    output = result.stdout.str()
+    assert "/cassettes/test_names/test_param[a_b].json: record it" in output
+    assert "/cassettes/test_names/TestGroup.test_method.json: record it" in output
 
 
 def test_marker_path_and_async_transport(user_project: pytest.Pytester) -> None:
@@ -137,6 +167,29 @@ def test_record_then_replay(user_project: pytest.Pytester, monkeypatch: pytest.M
     run(user_project).assert_outcomes(passed=1)  # replay: the fake portal is never called
 
 
+def test_record_false_protects_a_shared_file(
+    user_project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shared = user_project.path / "fixtures" / "crm.json"
+    write_cassette(shared, DEAL)
+    before = shared.read_text(encoding="utf-8")
+    user_project.makepyfile(
+        test_shared="""
+        import httpx
+        import pytest
+
+        @pytest.mark.bitrix24_cassette("fixtures/crm.json", record=False)
+        def test_x(bitrix24_cassette):
+            assert not bitrix24_cassette.recording
+            with httpx.Client(transport=bitrix24_cassette.transport()) as client:
+                assert client.post("https://a.test/rest/crm.deal.get", json={"id": 410}).status_code == 200
+        """
+    )
+    monkeypatch.setenv("BITRIX24_LIVE_WEBHOOK", f"https://live-portal.bitrix24.de/rest/3/{SECRET}/")
+    run(user_project, "--bitrix24-record").assert_outcomes(passed=1)
+    assert shared.read_text(encoding="utf-8") == before
+
+
 def test_record_mode_needs_the_live_webhook(
     user_project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -160,9 +213,9 @@ def test_emulator_fixture_is_fresh_and_configurable(user_project: pytest.Pyteste
         def test_default(bitrix24_emulator):
             assert bitrix24_emulator.limits == "off"
             with httpx.Client(transport=bitrix24_emulator.transport()) as client:
-                added = client.post(bitrix24_emulator.webhook_url + "crm.deal.add", json={"fields": {"TITLE": "A"}})
-                deal_id = added.json()["result"]
-                got = client.post(bitrix24_emulator.webhook_url + "crm.deal.get", json={"id": deal_id})
+                url = bitrix24_emulator.webhook_url
+                deal_id = client.post(url + "crm.deal.add", json={"fields": {"TITLE": "A"}}).json()["result"]
+                got = client.post(url + "crm.deal.get", json={"id": deal_id})
             assert got.json()["result"]["TITLE"] == "A"
 
         def test_fresh_portal(bitrix24_emulator):

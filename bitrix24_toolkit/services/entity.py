@@ -1,0 +1,270 @@
+"""Call factories of the classic CRM objects: ``crm.{lead,contact,company,deal}.*``.
+
+Every method builds a :class:`~bitrix24_toolkit.protocol.Call`, a flow or a stream, and does no I/O; the
+client namespaces (``b24.crm.deal``) bind them. ``{rest}`` in a docstring stands for the method family
+(``crm.deal``): the generated bindings and ``docs/api.md`` show the real name.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, ClassVar, Generic, TypeVar
+
+from ..errors import InvalidInputError
+from ..models.crm import Company, Contact, CrmEntity, Deal, Lead
+from ..models.meta import FieldInfo, Page
+from ..protocol.call import Call, Flow, Stream, collect
+from ..protocol.envelope import APIResponse
+from .bulk import BulkResult, run_each
+from .common import (
+    IMPORT_FIELDS,
+    FieldCache,
+    check_fields,
+    chunks,
+    dump_fields,
+    page_parser,
+    parse_bool,
+    parse_field_map,
+    parse_int_result,
+    translate_filter,
+    translate_order,
+    translate_select,
+)
+from .paging import PAGE_SIZE, iterate
+
+__all__ = ["CompanyCalls", "ContactCalls", "DealCalls", "EntityCalls", "LeadCalls", "ensure_id"]
+
+M = TypeVar("M", bound=CrmEntity)
+
+_HINTS = {"LEAD_ID": "set the lead link with crm.item.add (leadId), as the lead conversion helper does"}
+
+
+def ensure_id(value: Any, name: str = "id") -> int:
+    """A positive integer id, or :class:`InvalidInputError` before any request."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise InvalidInputError(f"{name} must be a positive integer, not {value!r}", field=name)
+    try:
+        number = int(value)
+    except ValueError:
+        raise InvalidInputError(f"{name} must be a positive integer, not {value!r}", field=name) from None
+    if number <= 0:
+        raise InvalidInputError(f"{name} must be a positive integer, not {value!r}", field=name)
+    return number
+
+
+class EntityCalls(Generic[M]):
+    """Calls of one classic CRM object kind."""
+
+    rest_name: ClassVar[str] = ""
+    model: type[M]
+
+    def __init__(self, cache: FieldCache | None = None) -> None:
+        self.cache = cache if cache is not None else FieldCache()
+
+    def _parse_one(self, response: APIResponse) -> M:
+        return self.model.model_validate(response.result)
+
+    def _list_params(
+        self,
+        filter: Mapping[str, Any] | None,
+        select: Iterable[str] | None,
+        order: Mapping[str, str] | None,
+    ) -> dict[str, Any]:
+        params: dict[str, Any] = {}
+        translated_filter = translate_filter(self.model, filter)
+        if translated_filter is not None:
+            params["filter"] = translated_filter
+        translated_select = translate_select(self.model, select)
+        if translated_select is not None:
+            params["select"] = translated_select
+        translated_order = translate_order(self.model, order)
+        if translated_order is not None:
+            params["order"] = translated_order
+        return params
+
+    # ------------------------------------------------------------------------------------- reads
+    def get(self, id: int) -> Call[M]:
+        """One record by id ({rest}.get)."""
+        return Call(f"{self.rest_name}.get", {"id": ensure_id(id)}, parse=self._parse_one, read_only=True)
+
+    def list(
+        self,
+        *,
+        filter: Mapping[str, Any] | None = None,
+        select: Iterable[str] | None = None,
+        order: Mapping[str, str] | None = None,
+        start: int = 0,
+    ) -> Call[Page[M]]:
+        """One page of up to 50 records, with ``total`` and ``next`` ({rest}.list)."""
+        params = self._list_params(filter, select, order)
+        params["start"] = start
+        return Call(
+            f"{self.rest_name}.list", params, parse=page_parser(self.model.model_validate), read_only=True
+        )
+
+    def iter_all(
+        self,
+        *,
+        filter: Mapping[str, Any] | None = None,
+        select: Iterable[str] | None = None,
+        order: Mapping[str, str] | None = None,
+        limit: int | None = None,
+    ) -> Stream[M]:
+        """Every matching record, streamed page by page (keyset by ID unless ordered) ({rest}.list)."""
+        parse = page_parser(self.model.model_validate)
+        return iterate(
+            f"{self.rest_name}.list",
+            self._list_params(filter, select, order),
+            lambda response: parse(response).items,
+            lambda row: row.id,
+            limit=limit,
+        )
+
+    def list_all(
+        self,
+        *,
+        filter: Mapping[str, Any] | None = None,
+        select: Iterable[str] | None = None,
+        order: Mapping[str, str] | None = None,
+        limit: int | None = None,
+    ) -> Flow[builtins.list[M]]:
+        """Every matching record in one list ({rest}.list)."""
+        return collect(self.iter_all(filter=filter, select=select, order=order, limit=limit))
+
+    def get_many(self, ids: Iterable[int], *, select: Iterable[str] | None = None) -> Flow[builtins.list[M]]:
+        """The records with these ids, in the order given; ids not found are left out ({rest}.list)."""
+        wanted = [ensure_id(value, "ids") for value in ids]
+        found: dict[int, M] = {}
+        for chunk in chunks(sorted(set(wanted)), PAGE_SIZE):
+            page = yield self.list(filter={"@ID": list(chunk)}, select=select)
+            found.update({row.id: row for row in page.items if row.id is not None})
+        return [found[i] for i in wanted if i in found]
+
+    def fields(self) -> Call[dict[str, FieldInfo]]:
+        """Descriptions of every field, custom ones included ({rest}.fields)."""
+        return Call(f"{self.rest_name}.fields", {}, parse=self._remember_fields, read_only=True)
+
+    def _remember_fields(self, response: APIResponse) -> dict[str, FieldInfo]:
+        fields = parse_field_map(response)
+        self.cache.put(self.rest_name, fields)  # every fresh read refreshes the cache used by checks
+        return fields
+
+    # ------------------------------------------------------------------------------------ writes
+    def _checked(
+        self, fields: M | Mapping[str, Any], *, updating: bool, check: bool, params: Mapping[str, Any] | None
+    ) -> Flow[dict[str, Any]]:
+        data = dump_fields(self.model, fields)
+        data.pop("ID", None) if not updating else None
+        if check and self.cache.enabled:
+            known = self.cache.get(self.rest_name)
+            if known is None:
+                known = yield self.fields()
+            importing = str((params or {}).get("IMPORT", "")).upper() == "Y"
+            check_fields(
+                f"{self.rest_name}.{'update' if updating else 'add'}",
+                known,
+                data,
+                updating=updating,
+                allowed=IMPORT_FIELDS if importing else (),
+                hints=_HINTS,
+            )
+        return data
+
+    def add(
+        self, fields: M | Mapping[str, Any], *, params: Mapping[str, Any] | None = None, check: bool = True
+    ) -> Flow[int]:
+        """Create a record and return its id; unknown or read-only fields are refused first ({rest}.add)."""
+        data = yield from self._checked(fields, updating=False, check=check, params=params)
+        body: dict[str, Any] = {"fields": data}
+        if params:
+            body["params"] = dict(params)
+        new_id: int = yield Call(f"{self.rest_name}.add", body, parse=parse_int_result)
+        return new_id
+
+    def update(
+        self,
+        id: int,
+        fields: M | Mapping[str, Any],
+        *,
+        params: Mapping[str, Any] | None = None,
+        check: bool = True,
+    ) -> Flow[bool]:
+        """Change the given fields of a record; the others stay as they are ({rest}.update)."""
+        record_id = ensure_id(id)
+        data = yield from self._checked(fields, updating=True, check=check, params=params)
+        data.pop("ID", None)
+        body: dict[str, Any] = {"id": record_id, "fields": data}
+        if params:
+            body["params"] = dict(params)
+        done: bool = yield Call(f"{self.rest_name}.update", body, parse=parse_bool)
+        return done
+
+    def delete(self, id: int) -> Call[bool]:
+        """Delete a record ({rest}.delete)."""
+        return Call(f"{self.rest_name}.delete", {"id": ensure_id(id)}, parse=parse_bool)
+
+    def add_many(
+        self, items: Sequence[M | Mapping[str, Any]], *, params: Mapping[str, Any] | None = None
+    ) -> Flow[BulkResult]:
+        """Create many records; the result gives each input item's new id or error ({rest}.add)."""
+        known = []
+        for item in items:
+            known.append((yield from self._checked(item, updating=False, check=True, params=params)))
+        extra = {"params": dict(params)} if params else {}
+        return (
+            yield from run_each(
+                known,
+                lambda data: Call(f"{self.rest_name}.add", {"fields": data, **extra}, parse=parse_int_result),
+            )
+        )
+
+    def update_many(
+        self, changes: Mapping[int, M | Mapping[str, Any]] | Sequence[tuple[int, M | Mapping[str, Any]]]
+    ) -> Flow[BulkResult]:
+        """Update many records (``{id: fields}``); the result gives each one's outcome ({rest}.update)."""
+        pairs = list(changes.items()) if isinstance(changes, Mapping) else list(changes)
+        prepared = []
+        for record_id, fields in pairs:
+            data = yield from self._checked(fields, updating=True, check=True, params=None)
+            prepared.append((ensure_id(record_id), data))
+        return (
+            yield from run_each(
+                prepared,
+                lambda pair: Call(
+                    f"{self.rest_name}.update", {"id": pair[0], "fields": pair[1]}, parse=parse_bool
+                ),
+            )
+        )
+
+    def delete_many(self, ids: Iterable[int]) -> Flow[BulkResult]:
+        """Delete many records; the result gives each id's outcome ({rest}.delete)."""
+        return (yield from run_each([ensure_id(i, "ids") for i in ids], self.delete))
+
+
+class LeadCalls(EntityCalls[Lead]):
+    """Calls of leads."""
+
+    rest_name: ClassVar[str] = "crm.lead"
+    model = Lead
+
+
+class ContactCalls(EntityCalls[Contact]):
+    """Calls of contacts."""
+
+    rest_name: ClassVar[str] = "crm.contact"
+    model = Contact
+
+
+class CompanyCalls(EntityCalls[Company]):
+    """Calls of companies."""
+
+    rest_name: ClassVar[str] = "crm.company"
+    model = Company
+
+
+class DealCalls(EntityCalls[Deal]):
+    """Calls of deals."""
+
+    rest_name: ClassVar[str] = "crm.deal"
+    model = Deal

@@ -1,0 +1,92 @@
+"""Shared fixtures. One test body, both clients: ``client`` is awaitable over Bitrix24 or AsyncBitrix24."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import httpx
+import pytest
+
+from bitrix24_toolkit import AsyncBitrix24, Bitrix24
+from bitrix24_toolkit.testing.emulator import Emulator
+
+
+class AwaitableClient:
+    """Wraps a sync client (or one of its namespaces) so test bodies can ``await`` it like the async one."""
+
+    def __init__(self, client: Any) -> None:
+        self.inner = client
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self.inner, name)
+        if _is_namespace(attr):
+            return AwaitableClient(attr)
+        if not callable(attr):
+            return attr
+
+        async def call(*args: Any, **kwargs: Any) -> Any:
+            value = attr(*args, **kwargs)
+            return AwaitableClient(value) if _is_namespace(value) else value
+
+        return call
+
+
+def _is_namespace(value: Any) -> bool:
+    return type(value).__name__.endswith("API") and hasattr(value, "calls")
+
+
+Factory = Callable[..., Any]
+
+
+@pytest.fixture
+def emu() -> Emulator:
+    """A fresh, empty portal with no rate limit."""
+    return Emulator(limits="off")
+
+
+@pytest.fixture(params=["sync", "async"])
+def kind(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+async def make_client(kind: str) -> AsyncIterator[Factory]:
+    """Build a client of this test's kind: ``make_client(url, transport=..., **kw)``."""
+    made: list[Any] = []
+
+    def factory(url: str | None = None, *, transport: Any = None, **kwargs: Any) -> Any:
+        if kind == "sync":
+            sync = Bitrix24(url, transport=transport, **kwargs)
+            made.append(sync)
+            return AwaitableClient(sync)
+        client = AsyncBitrix24(url, transport=transport, **kwargs)
+        made.append(client)
+        return client
+
+    yield factory
+    for client in made:
+        if isinstance(client, AsyncBitrix24):
+            await client.aclose()
+        else:
+            client.close()
+
+
+@pytest.fixture
+def client(make_client: Factory, emu: Emulator) -> Any:
+    """A client of this test's kind wired to the emulator."""
+    return make_client(emu.webhook_url, transport=emu.transport())
+
+
+class Recorder(httpx.MockTransport):
+    """A transport that forwards to a handler and keeps every request it saw."""
+
+    def __init__(self, handler: Callable[[httpx.Request], httpx.Response]) -> None:
+        self.requests: list[httpx.Request] = []
+
+        def record(request: httpx.Request) -> httpx.Response:
+            request.read()
+            self.requests.append(request)
+            return handler(request)
+
+        super().__init__(record)
