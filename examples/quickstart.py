@@ -13,7 +13,11 @@ import os
 from bitrix24_toolkit import AsyncBitrix24, Bitrix24, errors
 from bitrix24_toolkit.testing import Emulator
 
-FILTER = {"filter": {">ID": 0, "!STAGE_ID": "LOSE"}, "select": ["ID", "TITLE", "STAGE_ID"], "order": {"ID": "ASC"}}
+FILTER = {
+    "filter": {">ID": 0, "!STAGE_ID": "LOSE"},
+    "select": ["ID", "TITLE", "STAGE_ID"],
+    "order": {"ID": "ASC"},
+}
 
 
 def sync_tour(b24: Bitrix24) -> None:

@@ -192,7 +192,7 @@ class AddressType:
 
 
 class Address(_Texts):
-    """An address (``crm.address.*``). It has no id: (``TYPE_ID``, ``ENTITY_TYPE_ID``, ``ENTITY_ID``) is the key.
+    """An address (``crm.address.*``); no id: (``TYPE_ID``, ``ENTITY_TYPE_ID``, ``ENTITY_ID``) is the key.
 
     ``ENTITY_TYPE_ID`` is 8 for a requisite's address (``ENTITY_ID`` = requisite id) or 1 for a lead's;
     ``ANCHOR_TYPE_ID``/``ANCHOR_ID`` (read-only) name the company or contact that owns the requisite.

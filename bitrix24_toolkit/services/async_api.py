@@ -9,16 +9,112 @@ from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from ..models.crm import Company, Contact, Deal, Lead
+from ..models.crm import Company, Contact, CrmEntity, Deal, Lead
 from ..models.meta import FieldInfo, Page, User
+from ..models.requisites import Address, BankDetail, Country, Preset, PresetField, Requisite, RequisiteLink
+from .addresses import AddressCalls
 from .bulk import BulkResult
 from .entity import CompanyCalls, ContactCalls, DealCalls, LeadCalls
+from .item import ItemCalls
+from .requisite_links import RequisiteLinkCalls
+from .requisite_presets import PresetCalls
+from .requisites import BankDetailCalls, RequisiteCalls
 from .root import CrmCalls, UserCalls
 
 if TYPE_CHECKING:
     from ..client.async_client import AsyncBitrix24
 
-__all__ = ['AsyncCompanyAPI', 'AsyncContactAPI', 'AsyncCrmAPI', 'AsyncDealAPI', 'AsyncLeadAPI', 'AsyncUserAPI']
+__all__ = ['AsyncAddressAPI', 'AsyncBankDetailAPI', 'AsyncCompanyAPI', 'AsyncContactAPI', 'AsyncCrmAPI', 'AsyncDealAPI', 'AsyncItemAPI', 'AsyncLeadAPI', 'AsyncPresetAPI', 'AsyncRequisiteAPI', 'AsyncRequisiteLinkAPI', 'AsyncUserAPI']
+
+
+class AsyncAddressAPI:
+    """Addresses of requisites and leads, keyed by type and owner."""
+
+    def __init__(self, client: AsyncBitrix24, calls: AddressCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    async def add(self, fields: Address | Mapping[str, Any], *, check: bool=True) -> bool:
+        """Add an address; ``fields`` carry the key (TYPE_ID, ENTITY_TYPE_ID, ENTITY_ID) (crm.address.add)."""
+        return await self._client.run(self.calls.add(fields, check=check))
+
+    async def by_type(self, entity_type_id: int, entity_id: int) -> dict[int, Address]:
+        """The addresses of one owner (8 = requisite, 1 = lead) by type id (crm.address.list)."""
+        return await self._client.run(self.calls.by_type(entity_type_id, entity_id))
+
+    async def delete(self, type_id: int, entity_type_id: int, entity_id: int) -> bool:
+        """Delete the address of this type of this owner (crm.address.delete)."""
+        return await self._client.run(self.calls.delete(type_id, entity_type_id, entity_id))
+
+    async def fields(self) -> dict[str, FieldInfo]:
+        """Descriptions of the address fields (crm.address.fields)."""
+        return await self._client.run(self.calls.fields())
+
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None) -> AsyncIterator[Address]:
+        """Every matching address, page by page (no id: offset paging) (crm.address.list)."""
+        return self._client.stream(self.calls.iter_all(filter=filter, select=select, order=order, limit=limit))
+
+    async def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0) -> Page[Address]:
+        """One page of up to 50 addresses, with ``total`` and ``next`` (crm.address.list)."""
+        return await self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start))
+
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None) -> builtins.list[Address]:
+        """Every matching address in one list (crm.address.list)."""
+        return await self._client.run(self.calls.list_all(filter=filter, select=select, order=order, limit=limit))
+
+    async def types(self) -> dict[int, str]:
+        """Address type ids and their names on this portal (crm.enum.addresstype)."""
+        return await self._client.run(self.calls.types())
+
+    async def update(self, fields: Address | Mapping[str, Any], *, check: bool=True) -> bool:
+        """Change an address found by the key inside ``fields``; other values stay (crm.address.update)."""
+        return await self._client.run(self.calls.update(fields, check=check))
+
+
+class AsyncBankDetailAPI:
+    """Bank details of requisites (``ENTITY_ID`` is the requisite id)."""
+
+    def __init__(self, client: AsyncBitrix24, calls: BankDetailCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    async def add(self, fields: BankDetail | Mapping[str, Any], *, check: bool=True) -> int:
+        """Create a record and return its id; unknown or read-only fields are refused first (crm.requisite.bankdetail.add)."""
+        return await self._client.run(self.calls.add(fields, check=check))
+
+    async def delete(self, id: int) -> bool:
+        """Delete a record (crm.requisite.bankdetail.delete)."""
+        return await self._client.run(self.calls.delete(id))
+
+    async def fields(self) -> dict[str, FieldInfo]:
+        """Descriptions of every field, custom ones included (crm.requisite.bankdetail.fields)."""
+        return await self._client.run(self.calls.fields())
+
+    async def for_requisite(self, requisite_id: int) -> builtins.list[BankDetail]:
+        """Every bank detail of one requisite (crm.requisite.bankdetail.list)."""
+        return await self._client.run(self.calls.for_requisite(requisite_id))
+
+    async def get(self, id: int) -> BankDetail:
+        """One record by id (crm.requisite.bankdetail.get)."""
+        return await self._client.run(self.calls.get(id))
+
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None) -> AsyncIterator[BankDetail]:
+        """Every matching record, streamed page by page (keyset by ID unless ordered) (crm.requisite.bankdetail.list)."""
+        return self._client.stream(self.calls.iter_all(filter=filter, select=select, order=order, limit=limit))
+
+    async def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0) -> Page[BankDetail]:
+        """One page of up to 50 records, with ``total`` and ``next`` (crm.requisite.bankdetail.list)."""
+        return await self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start))
+
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None) -> builtins.list[BankDetail]:
+        """Every matching record in one list (crm.requisite.bankdetail.list)."""
+        return await self._client.run(self.calls.list_all(filter=filter, select=select, order=order, limit=limit))
+
+    async def update(self, id: int, fields: BankDetail | Mapping[str, Any], *, check: bool=True) -> bool:
+        """Change the given fields of a record; the others stay as they are (crm.requisite.bankdetail.update)."""
+        return await self._client.run(self.calls.update(id, fields, check=check))
 
 
 class AsyncCompanyAPI:
@@ -221,6 +317,51 @@ class AsyncDealAPI:
         return await self._client.run(self.calls.update_many(changes))
 
 
+class AsyncItemAPI:
+    """Calls of one ``crm.item`` kind (``b24.crm.item(2)`` for deals)."""
+
+    def __init__(self, client: AsyncBitrix24, calls: ItemCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    async def add(self, fields: CrmEntity | Mapping[str, Any], *, check: bool=True) -> CrmEntity:
+        """Create an item (``lead_id`` writable) and return it as the portal saved it (crm.item.add)."""
+        return await self._client.run(self.calls.add(fields, check=check))
+
+    async def delete(self, id: int) -> bool:
+        """Delete an item; the portal answers ``[]`` (crm.item.delete)."""
+        return await self._client.run(self.calls.delete(id))
+
+    async def fields(self) -> dict[str, FieldInfo]:
+        """Descriptions of every field under its crm.item name, with ``upper_name`` (crm.item.fields)."""
+        return await self._client.run(self.calls.fields())
+
+    async def get(self, id: int) -> CrmEntity:
+        """One item by id, as the kind's model (crm.item.get)."""
+        return await self._client.run(self.calls.get(id))
+
+    async def get_many(self, ids: Iterable[int], *, select: Iterable[str] | None=None) -> builtins.list[CrmEntity]:
+        """The items with these ids, in the order given; ids not found are left out (crm.item.list)."""
+        return await self._client.run(self.calls.get_many(ids, select=select))
+
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None) -> AsyncIterator[CrmEntity]:
+        """Every matching item, streamed page by page (keyset by ``id`` unless ordered) (crm.item.list)."""
+        return self._client.stream(self.calls.iter_all(filter=filter, select=select, order=order, limit=limit))
+
+    async def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0) -> Page[CrmEntity]:
+        """One page of up to 50 items, with ``total`` and ``next`` (crm.item.list)."""
+        return await self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start))
+
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None) -> builtins.list[CrmEntity]:
+        """Every matching item in one list (crm.item.list)."""
+        return await self._client.run(self.calls.list_all(filter=filter, select=select, order=order, limit=limit))
+
+    async def update(self, id: int, fields: CrmEntity | Mapping[str, Any], *, check: bool=True) -> CrmEntity:
+        """Change the given fields (a deal's funnel too) and return the item (crm.item.update)."""
+        return await self._client.run(self.calls.update(id, fields, check=check))
+
+
 class AsyncLeadAPI:
     """Calls of leads."""
 
@@ -276,6 +417,136 @@ class AsyncLeadAPI:
     async def update_many(self, changes: Mapping[int, Lead | Mapping[str, Any]] | Sequence[tuple[int, Lead | Mapping[str, Any]]]) -> BulkResult:
         """Update many records (``{id: fields}``); the result gives each one's outcome (crm.lead.update)."""
         return await self._client.run(self.calls.update_many(changes))
+
+
+class AsyncPresetAPI:
+    """Requisite templates: which ``RQ_*`` fields the form of a country shows."""
+
+    def __init__(self, client: AsyncBitrix24, calls: PresetCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    async def countries(self) -> builtins.list[Country]:
+        """Countries that have their own preset field sets (crm.requisite.preset.countries)."""
+        return await self._client.run(self.calls.countries())
+
+    async def fields(self) -> dict[str, FieldInfo]:
+        """Descriptions of the preset fields (crm.requisite.preset.fields)."""
+        return await self._client.run(self.calls.fields())
+
+    async def fields_of(self, preset_id: int) -> builtins.list[PresetField]:
+        """The ``RQ_*`` fields a preset shows, in form order (crm.requisite.preset.field.list)."""
+        return await self._client.run(self.calls.fields_of(preset_id))
+
+    async def for_country(self, country_id: int, *, active_only: bool=False) -> builtins.list[Preset]:
+        """Every preset of a country (Russia is 1; see ``countries()``) (crm.requisite.preset.list)."""
+        return await self._client.run(self.calls.for_country(country_id, active_only=active_only))
+
+    async def get(self, id: int) -> Preset:
+        """One preset by id (crm.requisite.preset.get)."""
+        return await self._client.run(self.calls.get(id))
+
+    async def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0) -> Page[Preset]:
+        """One page of presets, with ``total`` and ``next`` (crm.requisite.preset.list)."""
+        return await self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start))
+
+
+class AsyncRequisiteAPI:
+    """Requisites (legal details) of companies and contacts, with bank details, presets and links."""
+
+    def __init__(self, client: AsyncBitrix24, calls: RequisiteCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    async def add(self, fields: Requisite | Mapping[str, Any], *, check: bool=True) -> int:
+        """Create a record and return its id; unknown or read-only fields are refused first (crm.requisite.add)."""
+        return await self._client.run(self.calls.add(fields, check=check))
+
+    @cached_property
+    def bankdetail(self) -> AsyncBankDetailAPI:
+        """Bank details of requisites (crm.requisite.bankdetail.*)."""
+        return AsyncBankDetailAPI(self._client, self.calls.bankdetail)
+
+    async def delete(self, id: int) -> bool:
+        """Delete a record (crm.requisite.delete)."""
+        return await self._client.run(self.calls.delete(id))
+
+    async def fields(self) -> dict[str, FieldInfo]:
+        """Descriptions of every field, custom ones included (crm.requisite.fields)."""
+        return await self._client.run(self.calls.fields())
+
+    async def for_owner(self, entity_type_id: int, entity_id: int) -> builtins.list[Requisite]:
+        """Every requisite of a company (4) or contact (3) (crm.requisite.list)."""
+        return await self._client.run(self.calls.for_owner(entity_type_id, entity_id))
+
+    async def get(self, id: int) -> Requisite:
+        """One record by id (crm.requisite.get)."""
+        return await self._client.run(self.calls.get(id))
+
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None) -> AsyncIterator[Requisite]:
+        """Every matching record, streamed page by page (keyset by ID unless ordered) (crm.requisite.list)."""
+        return self._client.stream(self.calls.iter_all(filter=filter, select=select, order=order, limit=limit))
+
+    @cached_property
+    def link(self) -> AsyncRequisiteLinkAPI:
+        """Which requisites a deal, quote or invoice uses (crm.requisite.link.*)."""
+        return AsyncRequisiteLinkAPI(self._client, self.calls.link)
+
+    async def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0) -> Page[Requisite]:
+        """One page of up to 50 records, with ``total`` and ``next`` (crm.requisite.list)."""
+        return await self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start))
+
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None) -> builtins.list[Requisite]:
+        """Every matching record in one list (crm.requisite.list)."""
+        return await self._client.run(self.calls.list_all(filter=filter, select=select, order=order, limit=limit))
+
+    @cached_property
+    def preset(self) -> AsyncPresetAPI:
+        """Requisite templates and their fields (crm.requisite.preset.*)."""
+        return AsyncPresetAPI(self._client, self.calls.preset)
+
+    async def update(self, id: int, fields: Requisite | Mapping[str, Any], *, check: bool=True) -> bool:
+        """Change the given fields of a record; the others stay as they are (crm.requisite.update)."""
+        return await self._client.run(self.calls.update(id, fields, check=check))
+
+
+class AsyncRequisiteLinkAPI:
+    """Which requisites and bank details a deal, quote or invoice uses."""
+
+    def __init__(self, client: AsyncBitrix24, calls: RequisiteLinkCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    async def fields(self) -> dict[str, FieldInfo]:
+        """Descriptions of the link fields (crm.requisite.link.fields)."""
+        return await self._client.run(self.calls.fields())
+
+    async def get(self, entity_type_id: int, entity_id: int) -> RequisiteLink:
+        """The requisites an object uses; NotFoundError when none were registered (crm.requisite.link.get)."""
+        return await self._client.run(self.calls.get(entity_type_id, entity_id))
+
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None) -> AsyncIterator[RequisiteLink]:
+        """Every matching link, page by page (links have no id: offset paging) (crm.requisite.link.list)."""
+        return self._client.stream(self.calls.iter_all(filter=filter, order=order, limit=limit))
+
+    async def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0) -> Page[RequisiteLink]:
+        """One page of links, with ``total`` and ``next`` (crm.requisite.link.list)."""
+        return await self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start))
+
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None) -> builtins.list[RequisiteLink]:
+        """Every matching link in one list (crm.requisite.link.list)."""
+        return await self._client.run(self.calls.list_all(filter=filter, order=order, limit=limit))
+
+    async def register(self, entity_type_id: int, entity_id: int, *, requisite_id: int | None=None, bank_detail_id: int | None=None, mc_requisite_id: int | None=None, mc_bank_detail_id: int | None=None) -> bool:
+        """Set the requisites an object uses; ``None`` means "not selected" (crm.requisite.link.register)."""
+        return await self._client.run(self.calls.register(entity_type_id, entity_id, requisite_id=requisite_id, bank_detail_id=bank_detail_id, mc_requisite_id=mc_requisite_id, mc_bank_detail_id=mc_bank_detail_id))
+
+    async def unregister(self, entity_type_id: int, entity_id: int) -> bool:
+        """Forget which requisites an object uses (crm.requisite.link.unregister)."""
+        return await self._client.run(self.calls.unregister(entity_type_id, entity_id))
 
 
 class AsyncUserAPI:

@@ -11,14 +11,109 @@ from typing import TYPE_CHECKING, Any
 
 from ..models.crm import Company, Contact, Deal, Lead
 from ..models.meta import FieldInfo, Page, User
+from ..models.requisites import Address, BankDetail, Country, Preset, PresetField, Requisite, RequisiteLink
+from .addresses import AddressCalls
 from .bulk import BulkResult
 from .entity import CompanyCalls, ContactCalls, DealCalls, LeadCalls
+from .requisite_links import RequisiteLinkCalls
+from .requisite_presets import PresetCalls
+from .requisites import BankDetailCalls, RequisiteCalls
 from .root import CrmCalls, UserCalls
 
 if TYPE_CHECKING:
     from ..client.sync_client import Bitrix24
 
-__all__ = ['CompanyAPI', 'ContactAPI', 'CrmAPI', 'DealAPI', 'LeadAPI', 'UserAPI']
+__all__ = ['AddressAPI', 'BankDetailAPI', 'CompanyAPI', 'ContactAPI', 'CrmAPI', 'DealAPI', 'LeadAPI', 'PresetAPI', 'RequisiteAPI', 'RequisiteLinkAPI', 'UserAPI']
+
+
+class AddressAPI:
+    """Addresses of requisites and leads, keyed by type and owner."""
+
+    def __init__(self, client: Bitrix24, calls: AddressCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    def add(self, fields: Address | Mapping[str, Any], *, check: bool=True) -> bool:
+        """Add an address; ``fields`` carry the key (TYPE_ID, ENTITY_TYPE_ID, ENTITY_ID) (crm.address.add)."""
+        return self._client.run(self.calls.add(fields, check=check))
+
+    def by_type(self, entity_type_id: int, entity_id: int) -> dict[int, Address]:
+        """The addresses of one owner (8 = requisite, 1 = lead) by type id (crm.address.list)."""
+        return self._client.run(self.calls.by_type(entity_type_id, entity_id))
+
+    def delete(self, type_id: int, entity_type_id: int, entity_id: int) -> bool:
+        """Delete the address of this type of this owner (crm.address.delete)."""
+        return self._client.run(self.calls.delete(type_id, entity_type_id, entity_id))
+
+    def fields(self) -> dict[str, FieldInfo]:
+        """Descriptions of the address fields (crm.address.fields)."""
+        return self._client.run(self.calls.fields())
+
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None) -> Iterator[Address]:
+        """Every matching address, page by page (no id: offset paging) (crm.address.list)."""
+        return self._client.stream(self.calls.iter_all(filter=filter, select=select, order=order, limit=limit))
+
+    def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0) -> Page[Address]:
+        """One page of up to 50 addresses, with ``total`` and ``next`` (crm.address.list)."""
+        return self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start))
+
+    def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None) -> builtins.list[Address]:
+        """Every matching address in one list (crm.address.list)."""
+        return self._client.run(self.calls.list_all(filter=filter, select=select, order=order, limit=limit))
+
+    def types(self) -> dict[int, str]:
+        """Address type ids and their names on this portal (crm.enum.addresstype)."""
+        return self._client.run(self.calls.types())
+
+    def update(self, fields: Address | Mapping[str, Any], *, check: bool=True) -> bool:
+        """Change an address found by the key inside ``fields``; other values stay (crm.address.update)."""
+        return self._client.run(self.calls.update(fields, check=check))
+
+
+class BankDetailAPI:
+    """Bank details of requisites (``ENTITY_ID`` is the requisite id)."""
+
+    def __init__(self, client: Bitrix24, calls: BankDetailCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    def add(self, fields: BankDetail | Mapping[str, Any], *, check: bool=True) -> int:
+        """Create a record and return its id; unknown or read-only fields are refused first (crm.requisite.bankdetail.add)."""
+        return self._client.run(self.calls.add(fields, check=check))
+
+    def delete(self, id: int) -> bool:
+        """Delete a record (crm.requisite.bankdetail.delete)."""
+        return self._client.run(self.calls.delete(id))
+
+    def fields(self) -> dict[str, FieldInfo]:
+        """Descriptions of every field, custom ones included (crm.requisite.bankdetail.fields)."""
+        return self._client.run(self.calls.fields())
+
+    def for_requisite(self, requisite_id: int) -> builtins.list[BankDetail]:
+        """Every bank detail of one requisite (crm.requisite.bankdetail.list)."""
+        return self._client.run(self.calls.for_requisite(requisite_id))
+
+    def get(self, id: int) -> BankDetail:
+        """One record by id (crm.requisite.bankdetail.get)."""
+        return self._client.run(self.calls.get(id))
+
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None) -> Iterator[BankDetail]:
+        """Every matching record, streamed page by page (keyset by ID unless ordered) (crm.requisite.bankdetail.list)."""
+        return self._client.stream(self.calls.iter_all(filter=filter, select=select, order=order, limit=limit))
+
+    def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0) -> Page[BankDetail]:
+        """One page of up to 50 records, with ``total`` and ``next`` (crm.requisite.bankdetail.list)."""
+        return self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start))
+
+    def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None) -> builtins.list[BankDetail]:
+        """Every matching record in one list (crm.requisite.bankdetail.list)."""
+        return self._client.run(self.calls.list_all(filter=filter, select=select, order=order, limit=limit))
+
+    def update(self, id: int, fields: BankDetail | Mapping[str, Any], *, check: bool=True) -> bool:
+        """Change the given fields of a record; the others stay as they are (crm.requisite.bankdetail.update)."""
+        return self._client.run(self.calls.update(id, fields, check=check))
 
 
 class CompanyAPI:
@@ -276,6 +371,136 @@ class LeadAPI:
     def update_many(self, changes: Mapping[int, Lead | Mapping[str, Any]] | Sequence[tuple[int, Lead | Mapping[str, Any]]]) -> BulkResult:
         """Update many records (``{id: fields}``); the result gives each one's outcome (crm.lead.update)."""
         return self._client.run(self.calls.update_many(changes))
+
+
+class PresetAPI:
+    """Requisite templates: which ``RQ_*`` fields the form of a country shows."""
+
+    def __init__(self, client: Bitrix24, calls: PresetCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    def countries(self) -> builtins.list[Country]:
+        """Countries that have their own preset field sets (crm.requisite.preset.countries)."""
+        return self._client.run(self.calls.countries())
+
+    def fields(self) -> dict[str, FieldInfo]:
+        """Descriptions of the preset fields (crm.requisite.preset.fields)."""
+        return self._client.run(self.calls.fields())
+
+    def fields_of(self, preset_id: int) -> builtins.list[PresetField]:
+        """The ``RQ_*`` fields a preset shows, in form order (crm.requisite.preset.field.list)."""
+        return self._client.run(self.calls.fields_of(preset_id))
+
+    def for_country(self, country_id: int, *, active_only: bool=False) -> builtins.list[Preset]:
+        """Every preset of a country (Russia is 1; see ``countries()``) (crm.requisite.preset.list)."""
+        return self._client.run(self.calls.for_country(country_id, active_only=active_only))
+
+    def get(self, id: int) -> Preset:
+        """One preset by id (crm.requisite.preset.get)."""
+        return self._client.run(self.calls.get(id))
+
+    def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0) -> Page[Preset]:
+        """One page of presets, with ``total`` and ``next`` (crm.requisite.preset.list)."""
+        return self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start))
+
+
+class RequisiteAPI:
+    """Requisites (legal details) of companies and contacts, with bank details, presets and links."""
+
+    def __init__(self, client: Bitrix24, calls: RequisiteCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    def add(self, fields: Requisite | Mapping[str, Any], *, check: bool=True) -> int:
+        """Create a record and return its id; unknown or read-only fields are refused first (crm.requisite.add)."""
+        return self._client.run(self.calls.add(fields, check=check))
+
+    @cached_property
+    def bankdetail(self) -> BankDetailAPI:
+        """Bank details of requisites (crm.requisite.bankdetail.*)."""
+        return BankDetailAPI(self._client, self.calls.bankdetail)
+
+    def delete(self, id: int) -> bool:
+        """Delete a record (crm.requisite.delete)."""
+        return self._client.run(self.calls.delete(id))
+
+    def fields(self) -> dict[str, FieldInfo]:
+        """Descriptions of every field, custom ones included (crm.requisite.fields)."""
+        return self._client.run(self.calls.fields())
+
+    def for_owner(self, entity_type_id: int, entity_id: int) -> builtins.list[Requisite]:
+        """Every requisite of a company (4) or contact (3) (crm.requisite.list)."""
+        return self._client.run(self.calls.for_owner(entity_type_id, entity_id))
+
+    def get(self, id: int) -> Requisite:
+        """One record by id (crm.requisite.get)."""
+        return self._client.run(self.calls.get(id))
+
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None) -> Iterator[Requisite]:
+        """Every matching record, streamed page by page (keyset by ID unless ordered) (crm.requisite.list)."""
+        return self._client.stream(self.calls.iter_all(filter=filter, select=select, order=order, limit=limit))
+
+    @cached_property
+    def link(self) -> RequisiteLinkAPI:
+        """Which requisites a deal, quote or invoice uses (crm.requisite.link.*)."""
+        return RequisiteLinkAPI(self._client, self.calls.link)
+
+    def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0) -> Page[Requisite]:
+        """One page of up to 50 records, with ``total`` and ``next`` (crm.requisite.list)."""
+        return self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start))
+
+    def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None) -> builtins.list[Requisite]:
+        """Every matching record in one list (crm.requisite.list)."""
+        return self._client.run(self.calls.list_all(filter=filter, select=select, order=order, limit=limit))
+
+    @cached_property
+    def preset(self) -> PresetAPI:
+        """Requisite templates and their fields (crm.requisite.preset.*)."""
+        return PresetAPI(self._client, self.calls.preset)
+
+    def update(self, id: int, fields: Requisite | Mapping[str, Any], *, check: bool=True) -> bool:
+        """Change the given fields of a record; the others stay as they are (crm.requisite.update)."""
+        return self._client.run(self.calls.update(id, fields, check=check))
+
+
+class RequisiteLinkAPI:
+    """Which requisites and bank details a deal, quote or invoice uses."""
+
+    def __init__(self, client: Bitrix24, calls: RequisiteLinkCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    def fields(self) -> dict[str, FieldInfo]:
+        """Descriptions of the link fields (crm.requisite.link.fields)."""
+        return self._client.run(self.calls.fields())
+
+    def get(self, entity_type_id: int, entity_id: int) -> RequisiteLink:
+        """The requisites an object uses; NotFoundError when none were registered (crm.requisite.link.get)."""
+        return self._client.run(self.calls.get(entity_type_id, entity_id))
+
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None) -> Iterator[RequisiteLink]:
+        """Every matching link, page by page (links have no id: offset paging) (crm.requisite.link.list)."""
+        return self._client.stream(self.calls.iter_all(filter=filter, order=order, limit=limit))
+
+    def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0) -> Page[RequisiteLink]:
+        """One page of links, with ``total`` and ``next`` (crm.requisite.link.list)."""
+        return self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start))
+
+    def list_all(self, *, filter: Mapping[str, Any] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None) -> builtins.list[RequisiteLink]:
+        """Every matching link in one list (crm.requisite.link.list)."""
+        return self._client.run(self.calls.list_all(filter=filter, order=order, limit=limit))
+
+    def register(self, entity_type_id: int, entity_id: int, *, requisite_id: int | None=None, bank_detail_id: int | None=None, mc_requisite_id: int | None=None, mc_bank_detail_id: int | None=None) -> bool:
+        """Set the requisites an object uses; ``None`` means "not selected" (crm.requisite.link.register)."""
+        return self._client.run(self.calls.register(entity_type_id, entity_id, requisite_id=requisite_id, bank_detail_id=bank_detail_id, mc_requisite_id=mc_requisite_id, mc_bank_detail_id=mc_bank_detail_id))
+
+    def unregister(self, entity_type_id: int, entity_id: int) -> bool:
+        """Forget which requisites an object uses (crm.requisite.link.unregister)."""
+        return self._client.run(self.calls.unregister(entity_type_id, entity_id))
 
 
 class UserAPI:

@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import threading
 from pathlib import Path
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from .oauth import OAuthServer
 from .state import PortalState
+
+if TYPE_CHECKING:
+    from .demo_story import DemoPortal
 
 __all__ = ["PortalPersistence"]
 
@@ -67,14 +70,9 @@ class PortalPersistence:
     @classmethod
     def demo(cls, **options: Any) -> Self:
         """A portal filled with demo data (``testing/emulator/demo.py``: ``build_demo(emu)``)."""
-        try:
-            from .demo import build_demo  # type: ignore[import-not-found,unused-ignore]
-        except ImportError as exc:
-            raise RuntimeError(
-                "demo data is not available: bitrix24_toolkit/testing/emulator/demo.py "
-                f"with build_demo(emu) could not be imported ({exc})"
-            ) from exc
+        from .demo import build_demo
+
         emu = cls(**options)
         with emu.lock:
-            build_demo(emu)
+            build_demo(cast("DemoPortal", emu))
         return emu

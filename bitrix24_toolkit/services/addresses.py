@@ -1,0 +1,147 @@
+"""Call factories of addresses: ``crm.address.*`` and ``crm.enum.addresstype`` (reference 6.4).
+
+Addresses have no id: (``TYPE_ID``, ``ENTITY_TYPE_ID``, ``ENTITY_ID``) is the key, carried inside
+``fields`` for ``add``/``update`` and given as three ids to ``delete``. A requisite's address has
+``ENTITY_TYPE_ID`` 8 (``ENTITY_ID`` = requisite id); a lead's has 1. Type ids:
+:class:`~bitrix24_toolkit.models.requisites.AddressType`.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar
+
+from ..errors import InvalidInputError
+from ..models.meta import FieldInfo, Page
+from ..models.requisites import Address
+from ..protocol.call import Call, Flow, Stream, collect
+from ..protocol.envelope import APIResponse
+from .common import FieldCache, dump_fields, page_parser, parse_bool, parse_field_map
+from .entity import ensure_id
+from .requisite_records import checked_fields, list_params, offset_pages
+
+__all__ = ["KEY_FIELDS", "AddressCalls"]
+
+#: The three fields that identify an address.
+KEY_FIELDS = ("TYPE_ID", "ENTITY_TYPE_ID", "ENTITY_ID")
+#: A stable order for offset scans (the key), used when the caller gives none.
+_KEY_ORDER = {"ENTITY_TYPE_ID": "ASC", "ENTITY_ID": "ASC", "TYPE_ID": "ASC"}
+
+
+def _key_of(data: Mapping[str, Any], where: str) -> dict[str, int]:
+    key: dict[str, int] = {}
+    for name in KEY_FIELDS:
+        if data.get(name) is None:
+            raise InvalidInputError(
+                f"{where}: field {name!r} is required "
+                "(TYPE_ID, ENTITY_TYPE_ID and ENTITY_ID identify an address)",
+                field=name,
+            )
+        key[name] = ensure_id(data[name], name)
+    return key
+
+
+def _parse_types(response: APIResponse) -> dict[int, str]:
+    rows = response.result
+    if isinstance(rows, Mapping):
+        rows = list(rows.values())
+    return {
+        int(row["ID"]): str(row.get("NAME") or "")
+        for row in (rows or [])
+        if isinstance(row, Mapping) and str(row.get("ID", "")).isdigit()
+    }
+
+
+class AddressCalls:
+    """Addresses of requisites and leads, keyed by type and owner."""
+
+    rest_name: ClassVar[str] = "crm.address"
+
+    def __init__(self, cache: FieldCache | None = None) -> None:
+        self.cache = cache if cache is not None else FieldCache()
+
+    # ------------------------------------------------------------------------------------- reads
+    def list(
+        self,
+        *,
+        filter: Mapping[str, Any] | None = None,
+        select: Iterable[str] | None = None,
+        order: Mapping[str, str] | None = None,
+        start: int = 0,
+    ) -> Call[Page[Address]]:
+        """One page of up to 50 addresses, with ``total`` and ``next`` (crm.address.list)."""
+        params = list_params(Address, filter, select, order)
+        params["start"] = start
+        return Call("crm.address.list", params, parse=page_parser(Address.model_validate), read_only=True)
+
+    def iter_all(
+        self,
+        *,
+        filter: Mapping[str, Any] | None = None,
+        select: Iterable[str] | None = None,
+        order: Mapping[str, str] | None = None,
+        limit: int | None = None,
+    ) -> Stream[Address]:
+        """Every matching address, page by page (no id: offset paging) (crm.address.list)."""
+        params = list_params(Address, filter, select, order or _KEY_ORDER)
+        return offset_pages("crm.address.list", params, page_parser(Address.model_validate), limit=limit)
+
+    def list_all(
+        self,
+        *,
+        filter: Mapping[str, Any] | None = None,
+        select: Iterable[str] | None = None,
+        order: Mapping[str, str] | None = None,
+        limit: int | None = None,
+    ) -> Flow[builtins.list[Address]]:
+        """Every matching address in one list (crm.address.list)."""
+        return collect(self.iter_all(filter=filter, select=select, order=order, limit=limit))
+
+    def by_type(self, entity_type_id: int, entity_id: int) -> Flow[dict[int, Address]]:
+        """The addresses of one owner (8 = requisite, 1 = lead) by type id (crm.address.list)."""
+        owner = {
+            "ENTITY_TYPE_ID": ensure_id(entity_type_id, "entity_type_id"),
+            "ENTITY_ID": ensure_id(entity_id, "entity_id"),
+        }
+        rows = yield from self.list_all(filter=owner)
+        return {row.type_id: row for row in rows if row.type_id is not None}
+
+    def fields(self) -> Call[dict[str, FieldInfo]]:
+        """Descriptions of the address fields (crm.address.fields)."""
+        return Call("crm.address.fields", {}, parse=parse_field_map, read_only=True)
+
+    def types(self) -> Call[dict[int, str]]:
+        """Address type ids and their names on this portal (crm.enum.addresstype)."""
+        return Call("crm.enum.addresstype", {}, parse=_parse_types, read_only=True)
+
+    # ------------------------------------------------------------------------------------ writes
+    def _checked(
+        self, fields: Address | Mapping[str, Any], *, updating: bool, check: bool
+    ) -> Flow[dict[str, Any]]:
+        data = dump_fields(Address, fields)
+        data.update(_key_of(data, f"crm.address.{'update' if updating else 'add'}"))
+        if check:
+            # the key fields are immutable, but an update must name them to find the address
+            yield from checked_fields(self.cache, self.rest_name, data, updating=updating, allowed=KEY_FIELDS)
+        return data
+
+    def add(self, fields: Address | Mapping[str, Any], *, check: bool = True) -> Flow[bool]:
+        """Add an address; ``fields`` carry the key (TYPE_ID, ENTITY_TYPE_ID, ENTITY_ID) (crm.address.add)."""
+        data = yield from self._checked(fields, updating=False, check=check)
+        done: bool = yield Call("crm.address.add", {"fields": data}, parse=parse_bool)
+        return done
+
+    def update(self, fields: Address | Mapping[str, Any], *, check: bool = True) -> Flow[bool]:
+        """Change an address found by the key inside ``fields``; other values stay (crm.address.update)."""
+        data = yield from self._checked(fields, updating=True, check=check)
+        done: bool = yield Call("crm.address.update", {"fields": data}, parse=parse_bool)
+        return done
+
+    def delete(self, type_id: int, entity_type_id: int, entity_id: int) -> Call[bool]:
+        """Delete the address of this type of this owner (crm.address.delete)."""
+        key = _key_of(
+            {"TYPE_ID": type_id, "ENTITY_TYPE_ID": entity_type_id, "ENTITY_ID": entity_id},
+            "crm.address.delete",
+        )
+        return Call("crm.address.delete", {"fields": key}, parse=parse_bool)
