@@ -17,7 +17,8 @@ Every exception the library raises derives from :class:`Bitrix24Error`::
     │   └── ServerError              INTERNAL_SERVER_ERROR, other 5xx answers
     ├── TransportError               the request could not be completed (connection failed, reset, ...)
     │   └── RequestTimeout           no answer within the timeout
-    └── ResponseFormatError          the answer is not a Bitrix24 envelope (HTML page, truncated JSON)
+    ├── ResponseFormatError          the answer is not a Bitrix24 envelope (HTML page, truncated JSON)
+    └── OutcomeUnknownError          a write failed in a way that may have applied it: never repeated
 
 The mapping from the portal's ``error`` codes to these classes is one table, :data:`ERROR_TABLE`, compared
 case-insensitively. Legacy CRM methods answer with an empty code (``""`` or ``0``); those are classified by
@@ -38,6 +39,7 @@ __all__ = [
     "MethodNotFoundError",
     "NotFoundError",
     "OperationTimeLimitError",
+    "OutcomeUnknownError",
     "OverloadError",
     "PermissionDeniedError",
     "RateLimitError",
@@ -205,6 +207,19 @@ class ResponseFormatError(Bitrix24Error):
         super().__init__(message)
         self.status_code = status_code
         self.snippet = snippet
+        self.method = method
+
+
+class OutcomeUnknownError(Bitrix24Error):
+    """A write failed after it may have reached the portal (timeout, reset, 5xx, truncated answer).
+
+    The library never repeats such a write (Bitrix24 has no idempotency keys: a repeat could create a
+    duplicate). Check the portal before writing it again. The original error is ``__cause__``; the message
+    names the method but never its parameters.
+    """
+
+    def __init__(self, message: str, *, method: str | None = None) -> None:
+        super().__init__(message)
         self.method = method
 
 

@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from bitrix24_toolkit import AsyncBitrix24, Bitrix24
+from bitrix24_toolkit.client.retry import RetryPolicy
 from bitrix24_toolkit.testing.emulator import Emulator
 
 
@@ -39,6 +40,14 @@ def _is_namespace(value: Any) -> bool:
 Factory = Callable[..., Any]
 
 
+async def _no_async_sleep(seconds: float) -> None:
+    return None
+
+
+#: retries as configured by default, without the waiting (tests never sleep)
+NO_WAIT = RetryPolicy(sleep=lambda seconds: None, async_sleep=_no_async_sleep)
+
+
 @pytest.fixture
 def emu() -> Emulator:
     """A fresh, empty portal with no rate limit."""
@@ -56,6 +65,8 @@ async def make_client(kind: str) -> AsyncIterator[Factory]:
     made: list[Any] = []
 
     def factory(url: str | None = None, *, transport: Any = None, **kwargs: Any) -> Any:
+        kwargs.setdefault("limits", "off")  # the emulator fixture runs without a rate limit
+        kwargs.setdefault("retry", NO_WAIT)
         if kind == "sync":
             sync = Bitrix24(url, transport=transport, **kwargs)
             made.append(sync)

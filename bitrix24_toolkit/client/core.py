@@ -19,6 +19,8 @@ import httpx
 
 from .._version import __version__
 from ..errors import (
+    AuthenticationError,
+    RateLimitError,
     RequestTimeout,
     ResponseFormatError,
     TokenExpiredError,
@@ -27,11 +29,12 @@ from ..errors import (
 from ..protocol.call import Call
 from ..protocol.encoding import dumps_json, encode_php_query
 from ..protocol.envelope import APIResponse, decode_body, parse_envelope
+from .limiter import Limiter
 from .oauth import OAuth
 from .redaction import redact
 from .webhook import WebhookURL
 
-__all__ = ["DEFAULT_TIMEOUT", "USER_AGENT", "ClientCore", "NeedRefresh", "Step"]
+__all__ = ["DEFAULT_TIMEOUT", "USER_AGENT", "ClientCore", "NeedRefresh", "Pause", "Step"]
 
 logger = logging.getLogger("bitrix24_toolkit")
 
@@ -51,7 +54,14 @@ class NeedRefresh:
     used_token: str
 
 
-Step: TypeAlias = httpx.Request | NeedRefresh
+@dataclass(frozen=True, slots=True)
+class Pause:
+    """Asks the driver to wait before sending (the limiter booked a later slot)."""
+
+    seconds: float
+
+
+Step: TypeAlias = httpx.Request | NeedRefresh | Pause
 
 
 class ClientCore:
@@ -65,8 +75,11 @@ class ClientCore:
         encoding: Encoding = "json",
         user_agent: str = USER_AGENT,
         on_portal_moved: PortalMovedHook | None = None,
+        limiter: Limiter | None = None,
     ) -> None:
         self.auth = auth
+        #: paces requests at the portal's limits (shared per portal); ``None``: no pacing
+        self.limiter = limiter
         self.timeout = timeout
         self.encoding: Encoding = encoding
         self.user_agent = user_agent
@@ -111,6 +124,11 @@ class ClientCore:
     # ----------------------------------------------------------------------------------- exchange
     def exchange(self, call: Call[Any]) -> Generator[Step, httpx.Response | None, APIResponse]:
         """Send one call: follow a portal move once, refresh an expired OAuth token once, decode."""
+        if self.limiter is not None:
+            wait = self.limiter.reserve(call.method)
+            if wait > 0:
+                logger.debug("%s: waiting %.2f s for the portal's limits", call.method, wait)
+                yield Pause(wait)
         request, token = self.build_request(call)
         started = time.monotonic()
         logger.debug("-> %s", call.method)
@@ -121,10 +139,17 @@ class ClientCore:
             assert response is not None
         try:
             decoded = self.decode(call, response)
-        except TokenExpiredError:
-            if token is None:
+        except RateLimitError:
+            if self.limiter is not None:
+                self.limiter.penalize()  # another process shares the portal: pace what follows
+            raise
+        except AuthenticationError as exc:
+            if token is None or not isinstance(self.auth, OAuth):
                 raise
-            yield NeedRefresh(token)
+            if isinstance(exc, TokenExpiredError):
+                yield NeedRefresh(token)
+            elif exc.code.lower() != "invalid_token" or self.auth.tokens.access_token == token:
+                raise  # a token refreshed meanwhile by another caller is retried below; others are final
             request, _ = self.build_request(call)
             response = yield request
             assert response is not None
@@ -189,6 +214,8 @@ class ClientCore:
         )
         if decoded.time is not None and decoded.time.operating_reset_at is not None:
             self.operating_reset_at[call.method] = decoded.time.operating_reset_at
+            if self.limiter is not None:
+                self.limiter.observe(call.method, decoded.time.operating, decoded.time.operating_reset_at)
         return decoded
 
     # ---------------------------------------------------------------------------------- transport

@@ -10,10 +10,13 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import httpx
 
+from ..errors import Bitrix24Error
 from ..protocol.call import Call, Stream, drive_flow, drive_stream
 from ..protocol.envelope import APIResponse
-from .core import USER_AGENT, ClientCore, Encoding, NeedRefresh, PortalMovedHook
+from .core import USER_AGENT, ClientCore, Encoding, NeedRefresh, Pause, PortalMovedHook
+from .limiter import LimiterState, Limits, limiter_for
 from .oauth import OAuth
+from .retry import RetryPolicy, is_read_method
 from .settings import resolve_auth, resolve_timeout, webhook_url_from_env
 
 if TYPE_CHECKING:
@@ -43,14 +46,20 @@ class Bitrix24:
         user_agent: str = USER_AGENT,
         on_portal_moved: PortalMovedHook | None = None,
         check_fields: bool = True,
+        limits: Limits = "standard",
+        retry: RetryPolicy | None = None,
     ) -> None:
+        credentials = resolve_auth(webhook_url, auth)
         self._core = ClientCore(
-            resolve_auth(webhook_url, auth),
+            credentials,
             timeout=resolve_timeout(timeout),
             encoding=encoding,
             user_agent=user_agent,
             on_portal_moved=on_portal_moved,
+            limiter=limiter_for(credentials.domain, limits),
         )
+        #: when and how failed calls are repeated (see ``docs/limits.md``); ``RetryPolicy(attempts=1)``: never
+        self.retry = retry if retry is not None else RetryPolicy()
         #: check write fields against ``*.fields`` before sending (typos would be dropped silently)
         self.check_fields = check_fields
         self._owns_http = http_client is None
@@ -103,11 +112,26 @@ class Bitrix24:
         return drive_stream(flow, lambda c: c.parse(self._send(c)))
 
     def _send(self, call: Call[Any]) -> APIResponse:
+        read = call.read_only if call.read_only is not None else is_read_method(call.method)
+        try:
+            for attempt in self.retry.retrying(call.method, read):
+                with attempt:
+                    return self._send_once(call)
+        except Bitrix24Error as exc:
+            unknown = self.retry.unknown_outcome(exc, method=call.method, read=read)
+            if unknown is exc:
+                raise
+            raise unknown from exc
+        raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover
+
+    def _send_once(self, call: Call[Any]) -> APIResponse:
         flow = self._core.exchange(call)
         step = next(flow)
         while True:
             reply: httpx.Response | None = None
-            if isinstance(step, NeedRefresh):
+            if isinstance(step, Pause):
+                self.retry.sleep(step.seconds)
+            elif isinstance(step, NeedRefresh):
                 self._refresh(step.used_token)
             else:
                 reply = self._transmit(step, call.method)
@@ -136,6 +160,11 @@ class Bitrix24:
     def portal(self) -> str:
         """The portal's REST base URL, secrets masked."""
         return self._core.portal
+
+    @property
+    def limits(self) -> LimiterState | None:
+        """A snapshot of the pacing state shared by every client of this portal (``None``: no pacing)."""
+        return self._core.limiter.snapshot() if self._core.limiter is not None else None
 
     @property
     def domain(self) -> str:

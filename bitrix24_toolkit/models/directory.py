@@ -1,4 +1,4 @@
-"""Directories and funnels: ``crm.status.*`` rows, ``crm.category.*`` funnels, ``crm.stagehistory.list`` rows."""
+"""Directories and funnels: ``crm.status.*`` rows, ``crm.category.*`` funnels, stage history rows."""
 
 from __future__ import annotations
 
@@ -139,4 +139,3 @@ class StageHistoryItem(BitrixModel):
     def is_final(self) -> bool:
         """A move to a final stage (``TYPE_ID`` 3)."""
         return self.type_id == 3
-

@@ -1,4 +1,4 @@
-"""``crm.item`` objects: the four classic kinds map onto their legacy models, every other kind onto :class:`Item`."""
+"""``crm.item`` objects: the four classic kinds map onto their legacy models, others onto :class:`Item`."""
 
 from __future__ import annotations
 

@@ -81,7 +81,7 @@ def camel_to_legacy(entity_type_id: int, name: str) -> str:
 
 
 def fm_to_multifields(fm: Any) -> dict[str, list[dict[str, Any]]]:
-    """``fm`` entries grouped into legacy ``PHONE``/``EMAIL``/... lists of ``{ID, VALUE_TYPE, VALUE, TYPE_ID}``."""
+    """``fm`` entries grouped into legacy ``PHONE``/``EMAIL``/... lists of ``{ID, VALUE, ...}``."""
     entries = fm.values() if isinstance(fm, Mapping) else fm if isinstance(fm, list) else []
     out: dict[str, list[dict[str, Any]]] = {}
     for entry in entries:
@@ -111,7 +111,11 @@ def multifields_to_fm(data: Mapping[str, Any], *, updating: bool) -> list[Any] |
         for entry in data.get(type_id) or []:
             if not isinstance(entry, Mapping):
                 continue
-            item = {"typeId": type_id, "valueType": entry.get("VALUE_TYPE"), "value": entry.get("VALUE") or ""}
+            item = {
+                "typeId": type_id,
+                "valueType": entry.get("VALUE_TYPE"),
+                "value": entry.get("VALUE") or "",
+            }
             if item["valueType"] is None:
                 del item["valueType"]
             rows.append((entry.get("ID"), item))

@@ -109,7 +109,12 @@ class AddressCalls:
 
     def fields(self) -> Call[dict[str, FieldInfo]]:
         """Descriptions of the address fields (crm.address.fields)."""
-        return Call("crm.address.fields", {}, parse=parse_field_map, read_only=True)
+        return Call("crm.address.fields", {}, parse=self._remember_fields, read_only=True)
+
+    def _remember_fields(self, response: APIResponse) -> dict[str, FieldInfo]:
+        fields = parse_field_map(response)
+        self.cache.put(self.rest_name, fields)  # every fresh read refreshes the cache used by checks
+        return fields
 
     def types(self) -> Call[dict[int, str]]:
         """Address type ids and their names on this portal (crm.enum.addresstype)."""
@@ -123,7 +128,9 @@ class AddressCalls:
         data.update(_key_of(data, f"crm.address.{'update' if updating else 'add'}"))
         if check:
             # the key fields are immutable, but an update must name them to find the address
-            yield from checked_fields(self.cache, self.rest_name, data, updating=updating, allowed=KEY_FIELDS)
+            yield from checked_fields(
+                self.cache, self.rest_name, data, self.fields, updating=updating, allowed=KEY_FIELDS
+            )
         return data
 
     def add(self, fields: Address | Mapping[str, Any], *, check: bool = True) -> Flow[bool]:

@@ -6,25 +6,85 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from datetime import date, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from ..models.activity import Activity, TimelineComment
+from ..models.bindings import ContactBinding
 from ..models.crm import Company, Contact, CrmEntity, Deal, Lead
-from ..models.meta import FieldInfo, Page, User
+from ..models.directory import Category, StageHistoryItem, Status, StatusEntityType
+from ..models.meta import DuplicateMatch, FieldInfo, Page, User
+from ..models.products import ProductRow
 from ..models.requisites import Address, BankDetail, Country, Preset, PresetField, Requisite, RequisiteLink
+from ..models.userfield import UserField
+from .activity import ActivityCalls, TodoCalls
 from .addresses import AddressCalls
 from .bulk import BulkResult
+from .contact_items import DealContactItemsCalls, LeadContactItemsCalls
+from .directory import CategoryCalls, StatusCalls
+from .duplicates import DuplicateCalls
 from .entity import CompanyCalls, ContactCalls, DealCalls, LeadCalls
 from .item import ItemCalls
+from .productrows import DealProductRowsCalls, LeadProductRowsCalls
 from .requisite_links import RequisiteLinkCalls
 from .requisite_presets import PresetCalls
-from .requisites import BankDetailCalls, RequisiteCalls
+from .requisites import BankDetailCalls, RequisiteCalls, RequisiteUserFieldCalls
 from .root import CrmCalls, UserCalls
+from .stagehistory import StageHistoryCalls
+from .timeline import TimelineCalls, TimelineCommentCalls
+from .userfields import CompanyUserFieldCalls, ContactUserFieldCalls, DealUserFieldCalls, LeadUserFieldCalls
 
 if TYPE_CHECKING:
     from ..client.async_client import AsyncBitrix24
 
-__all__ = ['AsyncAddressAPI', 'AsyncBankDetailAPI', 'AsyncCompanyAPI', 'AsyncContactAPI', 'AsyncCrmAPI', 'AsyncDealAPI', 'AsyncItemAPI', 'AsyncLeadAPI', 'AsyncPresetAPI', 'AsyncRequisiteAPI', 'AsyncRequisiteLinkAPI', 'AsyncUserAPI']
+__all__ = ['AsyncActivityAPI', 'AsyncAddressAPI', 'AsyncBankDetailAPI', 'AsyncCategoryAPI', 'AsyncCompanyAPI', 'AsyncCompanyUserFieldAPI', 'AsyncContactAPI', 'AsyncContactUserFieldAPI', 'AsyncCrmAPI', 'AsyncDealAPI', 'AsyncDealContactItemsAPI', 'AsyncDealProductRowsAPI', 'AsyncDealUserFieldAPI', 'AsyncDuplicateAPI', 'AsyncItemAPI', 'AsyncLeadAPI', 'AsyncLeadContactItemsAPI', 'AsyncLeadProductRowsAPI', 'AsyncLeadUserFieldAPI', 'AsyncPresetAPI', 'AsyncRequisiteAPI', 'AsyncRequisiteLinkAPI', 'AsyncRequisiteUserFieldAPI', 'AsyncStageHistoryAPI', 'AsyncStatusAPI', 'AsyncTimelineAPI', 'AsyncTimelineCommentAPI', 'AsyncTodoAPI', 'AsyncUserAPI']
+
+
+class AsyncActivityAPI:
+    """Activities: calls, meetings, e-mails, tasks, to-dos (crm.activity.*)."""
+
+    def __init__(self, client: AsyncBitrix24, calls: ActivityCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    async def add(self, fields: Activity | Mapping[str, Any]) -> int:
+        """Create an activity the legacy way (prefer ``todo.add``); returns its id (crm.activity.add)."""
+        return await self._client.run(self.calls.add(fields))
+
+    async def delete(self, id: int) -> bool:
+        """Delete an activity (crm.activity.delete)."""
+        return await self._client.run(self.calls.delete(id))
+
+    async def fields(self) -> dict[str, FieldInfo]:
+        """Descriptions of activity fields (crm.activity.fields)."""
+        return await self._client.run(self.calls.fields())
+
+    async def get(self, id: int) -> Activity:
+        """One activity (crm.activity.get)."""
+        return await self._client.run(self.calls.get(id))
+
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None) -> AsyncIterator[Activity]:
+        """Every matching activity, streamed (keyset by ID unless ordered) (crm.activity.list)."""
+        return self._client.stream(self.calls.iter_all(filter=filter, select=select, order=order, limit=limit))
+
+    async def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0) -> Page[Activity]:
+        """One page of up to 50 activities, with ``total`` and ``next`` (crm.activity.list)."""
+        return await self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start))
+
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None) -> builtins.list[Activity]:
+        """Every matching activity in one list (crm.activity.list)."""
+        return await self._client.run(self.calls.list_all(filter=filter, select=select, order=order, limit=limit))
+
+    @cached_property
+    def todo(self) -> AsyncTodoAPI:
+        """To-dos (crm.activity.todo.*)."""
+        return AsyncTodoAPI(self._client, self.calls.todo)
+
+    async def update(self, id: int, fields: Activity | Mapping[str, Any]) -> bool:
+        """Change an activity (subject, times, ``completed``); owner and type stay (crm.activity.update)."""
+        return await self._client.run(self.calls.update(id, fields))
 
 
 class AsyncAddressAPI:
@@ -117,6 +177,39 @@ class AsyncBankDetailAPI:
         return await self._client.run(self.calls.update(id, fields, check=check))
 
 
+class AsyncCategoryAPI:
+    """Funnels of one object kind (``b24.crm.category(2)`` for deals) (crm.category.*)."""
+
+    def __init__(self, client: AsyncBitrix24, calls: CategoryCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    async def add(self, fields: Category | Mapping[str, Any]) -> Category:
+        """Create a funnel (with default stages) and return it (crm.category.add)."""
+        return await self._client.run(self.calls.add(fields))
+
+    async def delete(self, id: int) -> bool:
+        """Delete an empty, non-default funnel (crm.category.delete)."""
+        return await self._client.run(self.calls.delete(id))
+
+    async def fields(self) -> dict[str, FieldInfo]:
+        """Descriptions of funnel fields (crm.category.fields)."""
+        return await self._client.run(self.calls.fields())
+
+    async def get(self, id: int) -> Category:
+        """One funnel (0 = the default deal funnel) (crm.category.get)."""
+        return await self._client.run(self.calls.get(id))
+
+    async def list(self) -> builtins.list[Category]:
+        """Every funnel the user may read, by sort (crm.category.list)."""
+        return await self._client.run(self.calls.list())
+
+    async def update(self, id: int, fields: Category | Mapping[str, Any]) -> Category:
+        """Rename, resort or make default a funnel and return it (crm.category.update)."""
+        return await self._client.run(self.calls.update(id, fields))
+
+
 class AsyncCompanyAPI:
     """Calls of companies."""
 
@@ -172,6 +265,40 @@ class AsyncCompanyAPI:
     async def update_many(self, changes: Mapping[int, Company | Mapping[str, Any]] | Sequence[tuple[int, Company | Mapping[str, Any]]]) -> BulkResult:
         """Update many records (``{id: fields}``); the result gives each one's outcome (crm.company.update)."""
         return await self._client.run(self.calls.update_many(changes))
+
+    @cached_property
+    def userfield(self) -> AsyncCompanyUserFieldAPI:
+        """Custom fields of companies (crm.company.userfield.*)."""
+        return AsyncCompanyUserFieldAPI(self._client, self.calls.userfield)
+
+
+class AsyncCompanyUserFieldAPI:
+    """Custom fields of companies."""
+
+    def __init__(self, client: AsyncBitrix24, calls: CompanyUserFieldCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    async def add(self, fields: UserField | Mapping[str, Any]) -> int:
+        """Create a custom field and return its id (needs CRM admin rights) (crm.company.userfield.add)."""
+        return await self._client.run(self.calls.add(fields))
+
+    async def delete(self, id: int) -> bool:
+        """Delete a custom field; its stored values go with it (crm.company.userfield.delete)."""
+        return await self._client.run(self.calls.delete(id))
+
+    async def get(self, id: int) -> UserField:
+        """One field with labels as language maps (crm.company.userfield.get)."""
+        return await self._client.run(self.calls.get(id))
+
+    async def list(self, *, filter: Mapping[str, Any] | None=None, order: Mapping[str, str] | None=None, lang: str | None=None) -> builtins.list[UserField]:
+        """Every matching field in one answer, labels as strings of ``lang`` (crm.company.userfield.list)."""
+        return await self._client.run(self.calls.list(filter=filter, order=order, lang=lang))
+
+    async def update(self, id: int, fields: UserField | Mapping[str, Any]) -> bool:
+        """Change labels, flags, settings or enumeration items (not name or type) (crm.company.userfield.update)."""
+        return await self._client.run(self.calls.update(id, fields))
 
 
 class AsyncContactAPI:
@@ -230,6 +357,40 @@ class AsyncContactAPI:
         """Update many records (``{id: fields}``); the result gives each one's outcome (crm.contact.update)."""
         return await self._client.run(self.calls.update_many(changes))
 
+    @cached_property
+    def userfield(self) -> AsyncContactUserFieldAPI:
+        """Custom fields of contacts (crm.contact.userfield.*)."""
+        return AsyncContactUserFieldAPI(self._client, self.calls.userfield)
+
+
+class AsyncContactUserFieldAPI:
+    """Custom fields of contacts."""
+
+    def __init__(self, client: AsyncBitrix24, calls: ContactUserFieldCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    async def add(self, fields: UserField | Mapping[str, Any]) -> int:
+        """Create a custom field and return its id (needs CRM admin rights) (crm.contact.userfield.add)."""
+        return await self._client.run(self.calls.add(fields))
+
+    async def delete(self, id: int) -> bool:
+        """Delete a custom field; its stored values go with it (crm.contact.userfield.delete)."""
+        return await self._client.run(self.calls.delete(id))
+
+    async def get(self, id: int) -> UserField:
+        """One field with labels as language maps (crm.contact.userfield.get)."""
+        return await self._client.run(self.calls.get(id))
+
+    async def list(self, *, filter: Mapping[str, Any] | None=None, order: Mapping[str, str] | None=None, lang: str | None=None) -> builtins.list[UserField]:
+        """Every matching field in one answer, labels as strings of ``lang`` (crm.contact.userfield.list)."""
+        return await self._client.run(self.calls.list(filter=filter, order=order, lang=lang))
+
+    async def update(self, id: int, fields: UserField | Mapping[str, Any]) -> bool:
+        """Change labels, flags, settings or enumeration items (not name or type) (crm.contact.userfield.update)."""
+        return await self._client.run(self.calls.update(id, fields))
+
 
 class AsyncCrmAPI:
     """CRM: leads, contacts, companies, deals and everything around them (scope ``crm``)."""
@@ -238,6 +399,15 @@ class AsyncCrmAPI:
         self._client = client
         #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
         self.calls = calls
+
+    @cached_property
+    def activity(self) -> AsyncActivityAPI:
+        """Activities and to-dos (crm.activity.*)."""
+        return AsyncActivityAPI(self._client, self.calls.activity)
+
+    def category(self, entity_type_id: int) -> AsyncCategoryAPI:
+        """Funnels of one object kind, e.g. ``category(2)`` for deals (crm.category.*)."""
+        return AsyncCategoryAPI(self._client, self.calls.category(entity_type_id))
 
     @cached_property
     def company(self) -> AsyncCompanyAPI:
@@ -255,9 +425,33 @@ class AsyncCrmAPI:
         return AsyncDealAPI(self._client, self.calls.deal)
 
     @cached_property
+    def duplicate(self) -> AsyncDuplicateAPI:
+        """Duplicate search by phone or e-mail (crm.duplicate.*)."""
+        return AsyncDuplicateAPI(self._client, self.calls.duplicate)
+
+    def item(self, entity_type_id: int) -> AsyncItemAPI:
+        """Objects of any kind by entityTypeId, as the kind's model (crm.item.*)."""
+        return AsyncItemAPI(self._client, self.calls.item(entity_type_id))
+
+    @cached_property
     def lead(self) -> AsyncLeadAPI:
         """Leads (crm.lead.*)."""
         return AsyncLeadAPI(self._client, self.calls.lead)
+
+    @cached_property
+    def stagehistory(self) -> AsyncStageHistoryAPI:
+        """Stage changes of leads, deals and smart processes (crm.stagehistory.*)."""
+        return AsyncStageHistoryAPI(self._client, self.calls.stagehistory)
+
+    @cached_property
+    def status(self) -> AsyncStatusAPI:
+        """Directories: lead statuses, deal stages, sources, types (crm.status.*)."""
+        return AsyncStatusAPI(self._client, self.calls.status)
+
+    @cached_property
+    def timeline(self) -> AsyncTimelineAPI:
+        """Timeline comments (crm.timeline.*)."""
+        return AsyncTimelineAPI(self._client, self.calls.timeline)
 
 
 class AsyncDealAPI:
@@ -275,6 +469,11 @@ class AsyncDealAPI:
     async def add_many(self, items: Sequence[Deal | Mapping[str, Any]], *, params: Mapping[str, Any] | None=None) -> BulkResult:
         """Create many records; the result gives each input item's new id or error (crm.deal.add)."""
         return await self._client.run(self.calls.add_many(items, params=params))
+
+    @cached_property
+    def contact_items(self) -> AsyncDealContactItemsAPI:
+        """Contacts bound to deals (crm.deal.contact.items.*)."""
+        return AsyncDealContactItemsAPI(self._client, self.calls.contact_items)
 
     async def delete(self, id: int) -> bool:
         """Delete a record (crm.deal.delete)."""
@@ -308,6 +507,11 @@ class AsyncDealAPI:
         """Every matching record in one list (crm.deal.list)."""
         return await self._client.run(self.calls.list_all(filter=filter, select=select, order=order, limit=limit))
 
+    @cached_property
+    def productrows(self) -> AsyncDealProductRowsAPI:
+        """Product rows of deals (crm.deal.productrows.*)."""
+        return AsyncDealProductRowsAPI(self._client, self.calls.productrows)
+
     async def update(self, id: int, fields: Deal | Mapping[str, Any], *, params: Mapping[str, Any] | None=None, check: bool=True) -> bool:
         """Change the given fields of a record; the others stay as they are (crm.deal.update)."""
         return await self._client.run(self.calls.update(id, fields, params=params, check=check))
@@ -315,6 +519,91 @@ class AsyncDealAPI:
     async def update_many(self, changes: Mapping[int, Deal | Mapping[str, Any]] | Sequence[tuple[int, Deal | Mapping[str, Any]]]) -> BulkResult:
         """Update many records (``{id: fields}``); the result gives each one's outcome (crm.deal.update)."""
         return await self._client.run(self.calls.update_many(changes))
+
+    @cached_property
+    def userfield(self) -> AsyncDealUserFieldAPI:
+        """Custom fields of deals (crm.deal.userfield.*)."""
+        return AsyncDealUserFieldAPI(self._client, self.calls.userfield)
+
+
+class AsyncDealContactItemsAPI:
+    """Contacts bound to deals."""
+
+    def __init__(self, client: AsyncBitrix24, calls: DealContactItemsCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    async def delete(self, id: int) -> bool:
+        """Remove every contact binding (crm.deal.contact.items.delete)."""
+        return await self._client.run(self.calls.delete(id))
+
+    async def get(self, id: int) -> builtins.list[ContactBinding]:
+        """The bound contacts, primary first (crm.deal.contact.items.get)."""
+        return await self._client.run(self.calls.get(id))
+
+    async def set(self, id: int, items: Sequence[ContactBinding | Mapping[str, Any] | int]) -> bool:
+        """Replace the bindings; ints are contact ids, the first is primary unless flagged (crm.deal.contact.items.set)."""
+        return await self._client.run(self.calls.set(id, items))
+
+
+class AsyncDealProductRowsAPI:
+    """Product rows of deals."""
+
+    def __init__(self, client: AsyncBitrix24, calls: DealProductRowsCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    async def get(self, owner_id: int) -> builtins.list[ProductRow]:
+        """The owner's product rows in their order (crm.deal.productrows.get)."""
+        return await self._client.run(self.calls.get(owner_id))
+
+    async def set(self, owner_id: int, rows: Sequence[ProductRow | Mapping[str, Any]]) -> bool:
+        """Replace ALL product rows of the owner with ``rows`` (``[]`` removes them all) (crm.deal.productrows.set)."""
+        return await self._client.run(self.calls.set(owner_id, rows))
+
+
+class AsyncDealUserFieldAPI:
+    """Custom fields of deals."""
+
+    def __init__(self, client: AsyncBitrix24, calls: DealUserFieldCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    async def add(self, fields: UserField | Mapping[str, Any]) -> int:
+        """Create a custom field and return its id (needs CRM admin rights) (crm.deal.userfield.add)."""
+        return await self._client.run(self.calls.add(fields))
+
+    async def delete(self, id: int) -> bool:
+        """Delete a custom field; its stored values go with it (crm.deal.userfield.delete)."""
+        return await self._client.run(self.calls.delete(id))
+
+    async def get(self, id: int) -> UserField:
+        """One field with labels as language maps (crm.deal.userfield.get)."""
+        return await self._client.run(self.calls.get(id))
+
+    async def list(self, *, filter: Mapping[str, Any] | None=None, order: Mapping[str, str] | None=None, lang: str | None=None) -> builtins.list[UserField]:
+        """Every matching field in one answer, labels as strings of ``lang`` (crm.deal.userfield.list)."""
+        return await self._client.run(self.calls.list(filter=filter, order=order, lang=lang))
+
+    async def update(self, id: int, fields: UserField | Mapping[str, Any]) -> bool:
+        """Change labels, flags, settings or enumeration items (not name or type) (crm.deal.userfield.update)."""
+        return await self._client.run(self.calls.update(id, fields))
+
+
+class AsyncDuplicateAPI:
+    """Duplicate search (crm.duplicate.*)."""
+
+    def __init__(self, client: AsyncBitrix24, calls: DuplicateCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    async def find_by_comm(self, type: str, values: Sequence[str], *, entity_type: str | None=None) -> DuplicateMatch:
+        """Ids of leads/contacts/companies with any of these phones or e-mails (crm.duplicate.findbycomm)."""
+        return await self._client.run(self.calls.find_by_comm(type, values, entity_type=entity_type))
 
 
 class AsyncItemAPI:
@@ -378,6 +667,11 @@ class AsyncLeadAPI:
         """Create many records; the result gives each input item's new id or error (crm.lead.add)."""
         return await self._client.run(self.calls.add_many(items, params=params))
 
+    @cached_property
+    def contact_items(self) -> AsyncLeadContactItemsAPI:
+        """Contacts bound to leads (crm.lead.contact.items.*)."""
+        return AsyncLeadContactItemsAPI(self._client, self.calls.contact_items)
+
     async def delete(self, id: int) -> bool:
         """Delete a record (crm.lead.delete)."""
         return await self._client.run(self.calls.delete(id))
@@ -410,6 +704,11 @@ class AsyncLeadAPI:
         """Every matching record in one list (crm.lead.list)."""
         return await self._client.run(self.calls.list_all(filter=filter, select=select, order=order, limit=limit))
 
+    @cached_property
+    def productrows(self) -> AsyncLeadProductRowsAPI:
+        """Product rows of leads (crm.lead.productrows.*)."""
+        return AsyncLeadProductRowsAPI(self._client, self.calls.productrows)
+
     async def update(self, id: int, fields: Lead | Mapping[str, Any], *, params: Mapping[str, Any] | None=None, check: bool=True) -> bool:
         """Change the given fields of a record; the others stay as they are (crm.lead.update)."""
         return await self._client.run(self.calls.update(id, fields, params=params, check=check))
@@ -417,6 +716,78 @@ class AsyncLeadAPI:
     async def update_many(self, changes: Mapping[int, Lead | Mapping[str, Any]] | Sequence[tuple[int, Lead | Mapping[str, Any]]]) -> BulkResult:
         """Update many records (``{id: fields}``); the result gives each one's outcome (crm.lead.update)."""
         return await self._client.run(self.calls.update_many(changes))
+
+    @cached_property
+    def userfield(self) -> AsyncLeadUserFieldAPI:
+        """Custom fields of leads (crm.lead.userfield.*)."""
+        return AsyncLeadUserFieldAPI(self._client, self.calls.userfield)
+
+
+class AsyncLeadContactItemsAPI:
+    """Contacts bound to leads."""
+
+    def __init__(self, client: AsyncBitrix24, calls: LeadContactItemsCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    async def delete(self, id: int) -> bool:
+        """Remove every contact binding (crm.lead.contact.items.delete)."""
+        return await self._client.run(self.calls.delete(id))
+
+    async def get(self, id: int) -> builtins.list[ContactBinding]:
+        """The bound contacts, primary first (crm.lead.contact.items.get)."""
+        return await self._client.run(self.calls.get(id))
+
+    async def set(self, id: int, items: Sequence[ContactBinding | Mapping[str, Any] | int]) -> bool:
+        """Replace the bindings; ints are contact ids, the first is primary unless flagged (crm.lead.contact.items.set)."""
+        return await self._client.run(self.calls.set(id, items))
+
+
+class AsyncLeadProductRowsAPI:
+    """Product rows of leads."""
+
+    def __init__(self, client: AsyncBitrix24, calls: LeadProductRowsCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    async def get(self, owner_id: int) -> builtins.list[ProductRow]:
+        """The owner's product rows in their order (crm.lead.productrows.get)."""
+        return await self._client.run(self.calls.get(owner_id))
+
+    async def set(self, owner_id: int, rows: Sequence[ProductRow | Mapping[str, Any]]) -> bool:
+        """Replace ALL product rows of the owner with ``rows`` (``[]`` removes them all) (crm.lead.productrows.set)."""
+        return await self._client.run(self.calls.set(owner_id, rows))
+
+
+class AsyncLeadUserFieldAPI:
+    """Custom fields of leads."""
+
+    def __init__(self, client: AsyncBitrix24, calls: LeadUserFieldCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    async def add(self, fields: UserField | Mapping[str, Any]) -> int:
+        """Create a custom field and return its id (needs CRM admin rights) (crm.lead.userfield.add)."""
+        return await self._client.run(self.calls.add(fields))
+
+    async def delete(self, id: int) -> bool:
+        """Delete a custom field; its stored values go with it (crm.lead.userfield.delete)."""
+        return await self._client.run(self.calls.delete(id))
+
+    async def get(self, id: int) -> UserField:
+        """One field with labels as language maps (crm.lead.userfield.get)."""
+        return await self._client.run(self.calls.get(id))
+
+    async def list(self, *, filter: Mapping[str, Any] | None=None, order: Mapping[str, str] | None=None, lang: str | None=None) -> builtins.list[UserField]:
+        """Every matching field in one answer, labels as strings of ``lang`` (crm.lead.userfield.list)."""
+        return await self._client.run(self.calls.list(filter=filter, order=order, lang=lang))
+
+    async def update(self, id: int, fields: UserField | Mapping[str, Any]) -> bool:
+        """Change labels, flags, settings or enumeration items (not name or type) (crm.lead.userfield.update)."""
+        return await self._client.run(self.calls.update(id, fields))
 
 
 class AsyncPresetAPI:
@@ -511,6 +882,11 @@ class AsyncRequisiteAPI:
         """Change the given fields of a record; the others stay as they are (crm.requisite.update)."""
         return await self._client.run(self.calls.update(id, fields, check=check))
 
+    @cached_property
+    def userfield(self) -> AsyncRequisiteUserFieldAPI:
+        """Custom fields of requisites (crm.requisite.userfield.*)."""
+        return AsyncRequisiteUserFieldAPI(self._client, self.calls.userfield)
+
 
 class AsyncRequisiteLinkAPI:
     """Which requisites and bank details a deal, quote or invoice uses."""
@@ -547,6 +923,161 @@ class AsyncRequisiteLinkAPI:
     async def unregister(self, entity_type_id: int, entity_id: int) -> bool:
         """Forget which requisites an object uses (crm.requisite.link.unregister)."""
         return await self._client.run(self.calls.unregister(entity_type_id, entity_id))
+
+
+class AsyncRequisiteUserFieldAPI:
+    """Custom fields of requisites (``UF_CRM_*``; string, boolean, double and datetime types)."""
+
+    def __init__(self, client: AsyncBitrix24, calls: RequisiteUserFieldCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    async def add(self, fields: UserField | Mapping[str, Any]) -> int:
+        """Create a custom field and return its id (needs CRM admin rights) (crm.requisite.userfield.add)."""
+        return await self._client.run(self.calls.add(fields))
+
+    async def delete(self, id: int) -> bool:
+        """Delete a custom field; its stored values go with it (crm.requisite.userfield.delete)."""
+        return await self._client.run(self.calls.delete(id))
+
+    async def get(self, id: int) -> UserField:
+        """One field with labels as language maps (crm.requisite.userfield.get)."""
+        return await self._client.run(self.calls.get(id))
+
+    async def list(self, *, filter: Mapping[str, Any] | None=None, order: Mapping[str, str] | None=None, lang: str | None=None) -> builtins.list[UserField]:
+        """Every matching field in one answer, labels as strings of ``lang`` (crm.requisite.userfield.list)."""
+        return await self._client.run(self.calls.list(filter=filter, order=order, lang=lang))
+
+    async def update(self, id: int, fields: UserField | Mapping[str, Any]) -> bool:
+        """Change labels, flags, settings or enumeration items (not name or type) (crm.requisite.userfield.update)."""
+        return await self._client.run(self.calls.update(id, fields))
+
+
+class AsyncStageHistoryAPI:
+    """Stage history (crm.stagehistory.list)."""
+
+    def __init__(self, client: AsyncBitrix24, calls: StageHistoryCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    def iter_all(self, entity_type_id: int, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None) -> AsyncIterator[StageHistoryItem]:
+        """Every matching stage change, streamed (keyset by ``ID`` unless ordered) (crm.stagehistory.list)."""
+        return self._client.stream(self.calls.iter_all(entity_type_id, filter=filter, select=select, order=order, limit=limit))
+
+    async def list(self, entity_type_id: int, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0) -> Page[StageHistoryItem]:
+        """One page of up to 50 stage changes of one entity type (crm.stagehistory.list)."""
+        return await self._client.run(self.calls.list(entity_type_id, filter=filter, select=select, order=order, start=start))
+
+    async def list_all(self, entity_type_id: int, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None) -> builtins.list[StageHistoryItem]:
+        """Every matching stage change in one list (crm.stagehistory.list)."""
+        return await self._client.run(self.calls.list_all(entity_type_id, filter=filter, select=select, order=order, limit=limit))
+
+
+class AsyncStatusAPI:
+    """Directories: lead statuses, deal stages, sources, types, industries (crm.status.*)."""
+
+    def __init__(self, client: AsyncBitrix24, calls: StatusCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    async def add(self, fields: Status | Mapping[str, Any]) -> int:
+        """Add a row (``C{N}:`` is prefixed in funnel N by the portal); returns its id (crm.status.add)."""
+        return await self._client.run(self.calls.add(fields))
+
+    async def deal_stages(self, category_id: int=0) -> builtins.list[Status]:
+        """The stages of a deal funnel in order (0 = the default funnel) (crm.status.list)."""
+        return await self._client.run(self.calls.deal_stages(category_id))
+
+    async def delete(self, id: int, *, forced: bool=False) -> bool:
+        """Delete a row; system rows need ``forced=True`` (crm.status.delete)."""
+        return await self._client.run(self.calls.delete(id, forced=forced))
+
+    async def entity_items(self, entity_id: str) -> builtins.list[Status]:
+        """``NAME``/``SORT``/``STATUS_ID`` of one directory's rows (crm.status.entity.items)."""
+        return await self._client.run(self.calls.entity_items(entity_id))
+
+    async def entity_types(self) -> builtins.list[StatusEntityType]:
+        """The portal's directories, deal funnels' stage directories included (crm.status.entity.types)."""
+        return await self._client.run(self.calls.entity_types())
+
+    async def fields(self) -> dict[str, FieldInfo]:
+        """Descriptions of directory row fields (crm.status.fields)."""
+        return await self._client.run(self.calls.fields())
+
+    async def get(self, id: int) -> Status:
+        """One directory row by its numeric id (crm.status.get)."""
+        return await self._client.run(self.calls.get(id))
+
+    async def list(self, *, filter: Mapping[str, Any] | None=None, order: Mapping[str, str] | None=None) -> builtins.list[Status]:
+        """Every matching directory row in one answer (crm.status.list)."""
+        return await self._client.run(self.calls.list(filter=filter, order=order))
+
+    async def stages(self, entity_id: str) -> builtins.list[Status]:
+        """The rows of one directory (``STATUS``, ``DEAL_STAGE_1`` ...) by ``SORT`` (crm.status.list)."""
+        return await self._client.run(self.calls.stages(entity_id))
+
+    async def update(self, id: int, fields: Status | Mapping[str, Any]) -> bool:
+        """Change a row's name, sort, colour or semantics (crm.status.update)."""
+        return await self._client.run(self.calls.update(id, fields))
+
+
+class AsyncTimelineAPI:
+    """The timeline of CRM objects (crm.timeline.*)."""
+
+    def __init__(self, client: AsyncBitrix24, calls: TimelineCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    @cached_property
+    def comment(self) -> AsyncTimelineCommentAPI:
+        """Timeline comments (crm.timeline.comment.*)."""
+        return AsyncTimelineCommentAPI(self._client, self.calls.comment)
+
+
+class AsyncTimelineCommentAPI:
+    """Timeline comments (crm.timeline.comment.*)."""
+
+    def __init__(self, client: AsyncBitrix24, calls: TimelineCommentCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    async def add(self, entity_type: str | int, entity_id: int, comment: str, *, author_id: int | None=None) -> int:
+        """Add a comment to an object's timeline and return its id (crm.timeline.comment.add)."""
+        return await self._client.run(self.calls.add(entity_type, entity_id, comment, author_id=author_id))
+
+    async def delete(self, id: int) -> bool:
+        """Delete a comment (crm.timeline.comment.delete)."""
+        return await self._client.run(self.calls.delete(id))
+
+    async def get(self, id: int) -> TimelineComment:
+        """One comment (crm.timeline.comment.get)."""
+        return await self._client.run(self.calls.get(id))
+
+    async def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0) -> Page[TimelineComment]:
+        """One page of comments, e.g. ``filter={"ENTITY_ID": 5, ...}`` (crm.timeline.comment.list)."""
+        return await self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start))
+
+    async def update(self, id: int, comment: str) -> int:
+        """Change a comment's text; returns its id (crm.timeline.comment.update)."""
+        return await self._client.run(self.calls.update(id, comment))
+
+
+class AsyncTodoAPI:
+    """To-dos (crm.activity.todo.*)."""
+
+    def __init__(self, client: AsyncBitrix24, calls: TodoCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    async def add(self, owner_type_id: int, owner_id: int, deadline: datetime | date | str, *, title: str | None=None, description: str | None=None, responsible_id: int | None=None, parent_activity_id: int | None=None, ping_offsets: Iterable[int] | None=None, color_id: str | None=None) -> int:
+        """Create a to-do on a CRM object and return its activity id (crm.activity.todo.add)."""
+        return await self._client.run(self.calls.add(owner_type_id, owner_id, deadline, title=title, description=description, responsible_id=responsible_id, parent_activity_id=parent_activity_id, ping_offsets=ping_offsets, color_id=color_id))
 
 
 class AsyncUserAPI:

@@ -10,6 +10,7 @@ from ..errors import (
     AuthenticationError,
     Bitrix24Error,
     MethodNotFoundError,
+    OutcomeUnknownError,
     OverloadError,
     PermissionDeniedError,
     RequestTimeout,
@@ -90,7 +91,7 @@ class BulkResult:
 
 
 def _unknown(error: Bitrix24Error) -> bool:
-    if isinstance(error, RequestTimeout | ResponseFormatError):
+    if isinstance(error, OutcomeUnknownError | RequestTimeout | ResponseFormatError):
         return True
     return isinstance(error, TransportError) and error.sent
 

@@ -11,7 +11,14 @@ from ..models.directory import Category, Status, StatusEntityType
 from ..models.meta import FieldInfo
 from ..protocol.call import Call
 from ..protocol.envelope import APIResponse
-from .common import dump_fields, parse_bool, parse_field_map, parse_int_result, translate_filter, translate_order
+from .common import (
+    dump_fields,
+    parse_bool,
+    parse_field_map,
+    parse_int_result,
+    translate_filter,
+    translate_order,
+)
 from .entity import ensure_id
 from .shapes import unwrap, unwrap_rows
 
@@ -32,7 +39,9 @@ def ensure_category_id(value: Any, name: str = "category_id") -> int:
 
 def _directory_name(entity_id: str) -> str:
     if not isinstance(entity_id, str) or not entity_id.strip():
-        raise InvalidInputError(f"entity_id must be a directory name such as 'STATUS', not {entity_id!r}", field="entity_id")
+        raise InvalidInputError(
+            f"entity_id must be a directory name such as 'STATUS', not {entity_id!r}", field="entity_id"
+        )
     return entity_id.strip().upper()
 
 
@@ -57,7 +66,7 @@ class StatusCalls:
         return Call("crm.status.list", params, parse=_statuses, read_only=True)
 
     def stages(self, entity_id: str) -> Call[builtins.list[Status]]:
-        """The rows of one directory by ``SORT`` (``STATUS``, ``DEAL_STAGE``, ``DEAL_STAGE_1``) (crm.status.list)."""
+        """The rows of one directory (``STATUS``, ``DEAL_STAGE_1`` ...) by ``SORT`` (crm.status.list)."""
         return self.list(filter={"ENTITY_ID": _directory_name(entity_id)}, order={"SORT": "ASC"})
 
     def deal_stages(self, category_id: int = 0) -> Call[builtins.list[Status]]:
@@ -67,7 +76,10 @@ class StatusCalls:
     def get(self, id: int) -> Call[Status]:
         """One directory row by its numeric id (crm.status.get)."""
         return Call(
-            "crm.status.get", {"id": ensure_id(id)}, parse=lambda r: Status.model_validate(r.result), read_only=True
+            "crm.status.get",
+            {"id": ensure_id(id)},
+            parse=lambda r: Status.model_validate(r.result),
+            read_only=True,
         )
 
     def add(self, fields: Status | Mapping[str, Any]) -> Call[int]:
@@ -154,7 +166,9 @@ class CategoryCalls:
         data = self._fields(fields)
         if not data.get("name"):
             raise InvalidInputError("crm.category.add needs a name", field="name")
-        return Call("crm.category.add", {"entityTypeId": self.entity_type_id, "fields": data}, parse=self._one)
+        return Call(
+            "crm.category.add", {"entityTypeId": self.entity_type_id, "fields": data}, parse=self._one
+        )
 
     def update(self, id: int, fields: Category | Mapping[str, Any]) -> Call[Category]:
         """Rename, resort or make default a funnel and return it (crm.category.update)."""
@@ -173,5 +187,8 @@ class CategoryCalls:
     def fields(self) -> Call[dict[str, FieldInfo]]:
         """Descriptions of funnel fields (crm.category.fields)."""
         return Call(
-            "crm.category.fields", {"entityTypeId": self.entity_type_id}, parse=parse_field_map, read_only=True
+            "crm.category.fields",
+            {"entityTypeId": self.entity_type_id},
+            parse=parse_field_map,
+            read_only=True,
         )

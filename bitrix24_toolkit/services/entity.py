@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, ClassVar, Generic, TypeVar
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from ..errors import InvalidInputError
 from ..models.crm import Company, Contact, CrmEntity, Deal, Lead
@@ -32,6 +33,16 @@ from .common import (
     translate_select,
 )
 from .paging import PAGE_SIZE, iterate
+
+if TYPE_CHECKING:  # the child namespaces import ensure_id from here: imported lazily below
+    from .contact_items import DealContactItemsCalls, LeadContactItemsCalls
+    from .productrows import DealProductRowsCalls, LeadProductRowsCalls
+    from .userfields import (
+        CompanyUserFieldCalls,
+        ContactUserFieldCalls,
+        DealUserFieldCalls,
+        LeadUserFieldCalls,
+    )
 
 __all__ = ["CompanyCalls", "ContactCalls", "DealCalls", "EntityCalls", "LeadCalls", "ensure_id"]
 
@@ -248,12 +259,40 @@ class LeadCalls(EntityCalls[Lead]):
     rest_name: ClassVar[str] = "crm.lead"
     model = Lead
 
+    @cached_property
+    def productrows(self) -> LeadProductRowsCalls:
+        """Product rows of leads (crm.lead.productrows.*)."""
+        from .productrows import LeadProductRowsCalls
+
+        return LeadProductRowsCalls()
+
+    @cached_property
+    def contact_items(self) -> LeadContactItemsCalls:
+        """Contacts bound to leads (crm.lead.contact.items.*)."""
+        from .contact_items import LeadContactItemsCalls
+
+        return LeadContactItemsCalls()
+
+    @cached_property
+    def userfield(self) -> LeadUserFieldCalls:
+        """Custom fields of leads (crm.lead.userfield.*)."""
+        from .userfields import LeadUserFieldCalls
+
+        return LeadUserFieldCalls(self.cache)
+
 
 class ContactCalls(EntityCalls[Contact]):
     """Calls of contacts."""
 
     rest_name: ClassVar[str] = "crm.contact"
     model = Contact
+
+    @cached_property
+    def userfield(self) -> ContactUserFieldCalls:
+        """Custom fields of contacts (crm.contact.userfield.*)."""
+        from .userfields import ContactUserFieldCalls
+
+        return ContactUserFieldCalls(self.cache)
 
 
 class CompanyCalls(EntityCalls[Company]):
@@ -262,9 +301,37 @@ class CompanyCalls(EntityCalls[Company]):
     rest_name: ClassVar[str] = "crm.company"
     model = Company
 
+    @cached_property
+    def userfield(self) -> CompanyUserFieldCalls:
+        """Custom fields of companies (crm.company.userfield.*)."""
+        from .userfields import CompanyUserFieldCalls
+
+        return CompanyUserFieldCalls(self.cache)
+
 
 class DealCalls(EntityCalls[Deal]):
     """Calls of deals."""
 
     rest_name: ClassVar[str] = "crm.deal"
     model = Deal
+
+    @cached_property
+    def productrows(self) -> DealProductRowsCalls:
+        """Product rows of deals (crm.deal.productrows.*)."""
+        from .productrows import DealProductRowsCalls
+
+        return DealProductRowsCalls()
+
+    @cached_property
+    def contact_items(self) -> DealContactItemsCalls:
+        """Contacts bound to deals (crm.deal.contact.items.*)."""
+        from .contact_items import DealContactItemsCalls
+
+        return DealContactItemsCalls()
+
+    @cached_property
+    def userfield(self) -> DealUserFieldCalls:
+        """Custom fields of deals (crm.deal.userfield.*)."""
+        from .userfields import DealUserFieldCalls
+
+        return DealUserFieldCalls(self.cache)

@@ -1,4 +1,4 @@
-"""``b24.crm.item(entity_type_id)``: the universal ``crm.item.*`` methods, answers mapped onto the legacy models.
+"""``b24.crm.item(entity_type_id)``: the universal ``crm.item.*`` methods, answers as the legacy models.
 
 Leads, deals, contacts and companies come back as :class:`~bitrix24_toolkit.models.crm.Lead` ...
 :class:`~bitrix24_toolkit.models.crm.Company` (the same models as ``crm.deal.get``), other kinds as
@@ -119,7 +119,9 @@ class ItemCalls:
         """One page of up to 50 items, with ``total`` and ``next`` (crm.item.list)."""
         params = self._list_params(filter, select, order)
         params["start"] = start
-        return Call("crm.item.list", params, parse=page_parser(self._parse_row, wrapper="items"), read_only=True)
+        return Call(
+            "crm.item.list", params, parse=page_parser(self._parse_row, wrapper="items"), read_only=True
+        )
 
     def iter_all(
         self,
@@ -176,7 +178,9 @@ class ItemCalls:
     def _checked(
         self, fields: CrmEntity | Mapping[str, Any], *, updating: bool, check: bool
     ) -> Flow[dict[str, Any]]:
-        data = {camel_to_legacy(self.entity_type_id, k): v for k, v in dump_fields(self.model, fields).items()}
+        data = {
+            camel_to_legacy(self.entity_type_id, k): v for k, v in dump_fields(self.model, fields).items()
+        }
         data.pop("ID", None)
         if check and self.cache.enabled:
             key = f"crm.item.{self.entity_type_id}"
@@ -197,7 +201,9 @@ class ItemCalls:
         item: CrmEntity = yield Call("crm.item.add", params, parse=self._parse_one)
         return item
 
-    def update(self, id: int, fields: CrmEntity | Mapping[str, Any], *, check: bool = True) -> Flow[CrmEntity]:
+    def update(
+        self, id: int, fields: CrmEntity | Mapping[str, Any], *, check: bool = True
+    ) -> Flow[CrmEntity]:
         """Change the given fields (a deal's funnel too) and return the item (crm.item.update)."""
         item_id = ensure_id(id)
         data = yield from self._checked(fields, updating=True, check=check)

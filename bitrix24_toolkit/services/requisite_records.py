@@ -81,18 +81,19 @@ def checked_fields(
     cache: FieldCache,
     rest_name: str,
     data: dict[str, Any],
+    load: Callable[[], Call[dict[str, FieldInfo]]],
     *,
     updating: bool,
     allowed: Iterable[str] = (),
     hints: Mapping[str, str] | None = None,
     exempt: Iterable[str] = (),
 ) -> Flow[None]:
-    """Check keys against the cached ``{rest_name}.fields`` (loaded once per client), ``exempt`` aside."""
+    """Check keys against the cached ``{rest_name}.fields`` (``load()`` reads them once), bar ``exempt``."""
     if not cache.enabled:
         return
     known = cache.get(rest_name)
     if known is None:
-        known = yield Call(f"{rest_name}.fields", {}, parse=parse_field_map, read_only=True)
+        known = yield load()
         cache.put(rest_name, known)
     skipped = set(exempt)
     check_fields(
@@ -175,7 +176,12 @@ class RecordCalls(Generic[R]):
 
     def fields(self) -> Call[dict[str, FieldInfo]]:
         """Descriptions of every field, custom ones included ({rest}.fields)."""
-        return Call(f"{self.rest_name}.fields", {}, parse=parse_field_map, read_only=True)
+        return Call(f"{self.rest_name}.fields", {}, parse=self._remember_fields, read_only=True)
+
+    def _remember_fields(self, response: APIResponse) -> dict[str, FieldInfo]:
+        fields = parse_field_map(response)
+        self.cache.put(self.rest_name, fields)  # every fresh read refreshes the cache used by checks
+        return fields
 
     # ------------------------------------------------------------------------------------ writes
     def _checked(self, fields: R | Mapping[str, Any], *, updating: bool, check: bool) -> Flow[dict[str, Any]]:
@@ -185,7 +191,13 @@ class RecordCalls(Generic[R]):
             self._check_new(data)
         if check:
             yield from checked_fields(
-                self.cache, self.rest_name, data, updating=updating, hints=self.hints, exempt=self.unchecked
+                self.cache,
+                self.rest_name,
+                data,
+                self.fields,
+                updating=updating,
+                hints=self.hints,
+                exempt=self.unchecked,
             )
         return data
 

@@ -18,8 +18,9 @@ from .entity import ensure_id
 from .requisite_links import RequisiteLinkCalls
 from .requisite_presets import PresetCalls
 from .requisite_records import RecordCalls
+from .userfields import UserFieldsBase
 
-__all__ = ["OWNER_TYPES", "BankDetailCalls", "RequisiteCalls"]
+__all__ = ["OWNER_TYPES", "BankDetailCalls", "RequisiteCalls", "RequisiteUserFieldCalls", "ensure_owner_type"]
 
 #: entityTypeIds that own requisites: contact, company (reference 6.2)
 OWNER_TYPES = (3, 4)
@@ -58,6 +59,12 @@ class BankDetailCalls(RecordCalls[BankDetail]):
     def for_requisite(self, requisite_id: int) -> Flow[builtins.list[BankDetail]]:
         """Every bank detail of one requisite (crm.requisite.bankdetail.list)."""
         return self.list_all(filter={"ENTITY_ID": ensure_id(requisite_id, "requisite_id")})
+
+
+class RequisiteUserFieldCalls(UserFieldsBase):
+    """Custom fields of requisites (``UF_CRM_*``; string, boolean, double and datetime types)."""
+
+    rest_name: ClassVar[str] = "crm.requisite.userfield"
 
 
 class RequisiteCalls(RecordCalls[Requisite]):
@@ -99,6 +106,11 @@ class RequisiteCalls(RecordCalls[Requisite]):
     def preset(self) -> PresetCalls:
         """Requisite templates and their fields (crm.requisite.preset.*)."""
         return PresetCalls()
+
+    @cached_property
+    def userfield(self) -> RequisiteUserFieldCalls:
+        """Custom fields of requisites (crm.requisite.userfield.*)."""
+        return RequisiteUserFieldCalls(self.cache)  # adding a field forgets the cached crm.requisite.fields
 
     @cached_property
     def link(self) -> RequisiteLinkCalls:

@@ -13,7 +13,9 @@ __all__ = ["unwrap", "unwrap_rows"]
 
 def _bad(expected: str, raw: Any) -> ResponseFormatError:
     snippet = repr(raw)[:200]
-    return ResponseFormatError(f"expected {expected}, got {snippet}", status_code=None, snippet=snippet, method=None)
+    return ResponseFormatError(
+        f"expected {expected}, got {snippet}", status_code=None, snippet=snippet, method=None
+    )
 
 
 def unwrap(response: APIResponse, key: str) -> Mapping[str, Any]:

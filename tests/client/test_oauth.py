@@ -59,10 +59,10 @@ async def test_expired_token_refreshes_once_and_repeats_the_call(kind: str) -> N
     old_access = auth.tokens.access_token
     emu.expire_tokens()
     if kind == "sync":
-        with Bitrix24(auth=auth, transport=emu.transport()) as b24:
+        with Bitrix24(auth=auth, transport=emu.transport(), limits="off") as b24:
             me = b24.call("user.current")
     else:
-        async with AsyncBitrix24(auth=auth, transport=emu.transport()) as ab24:
+        async with AsyncBitrix24(auth=auth, transport=emu.transport(), limits="off") as ab24:
             me = await ab24.call("user.current")
     assert me["ID"] == "1"
     assert emu.stats.refreshes == 1
@@ -76,7 +76,7 @@ def test_fifty_threads_on_an_expired_token_make_exactly_one_refresh() -> None:
     emu = Emulator(limits="off")
     auth = oauth_for(emu)
     emu.expire_tokens()
-    with Bitrix24(auth=auth, transport=emu.transport()) as b24, ThreadPoolExecutor(max_workers=50) as pool:
+    with Bitrix24(auth=auth, transport=emu.transport(), limits="off") as b24, ThreadPoolExecutor(max_workers=50) as pool:
         results = list(pool.map(lambda _: b24.call("user.current")["ID"], range(50)))
     assert results == ["1"] * 50
     assert emu.stats.refreshes == 1
@@ -86,7 +86,7 @@ async def test_fifty_tasks_on_an_expired_token_make_exactly_one_refresh() -> Non
     emu = Emulator(limits="off")
     auth = oauth_for(emu)
     emu.expire_tokens()
-    async with AsyncBitrix24(auth=auth, transport=emu.transport()) as ab24:
+    async with AsyncBitrix24(auth=auth, transport=emu.transport(), limits="off") as ab24:
         results = await asyncio.gather(*(ab24.call("user.current") for _ in range(50)))
     assert [r["ID"] for r in results] == ["1"] * 50
     assert emu.stats.refreshes == 1
@@ -104,7 +104,7 @@ def test_refused_refresh_is_an_authentication_error() -> None:
     auth = OAuth(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, tokens=broken, token_url=emu.token_url)
     emu.expire_tokens()
     with (
-        Bitrix24(auth=auth, transport=emu.transport()) as b24,
+        Bitrix24(auth=auth, transport=emu.transport(), limits="off") as b24,
         pytest.raises(errors.AuthenticationError) as caught,
     ):
         b24.call("user.current")
@@ -114,7 +114,7 @@ def test_refused_refresh_is_an_authentication_error() -> None:
 
 def test_webhook_clients_do_not_try_to_refresh() -> None:
     emu = Emulator(limits="off")
-    with Bitrix24(emu.webhook_url, transport=emu.transport()) as b24:
+    with Bitrix24(emu.webhook_url, transport=emu.transport(), limits="off") as b24:
         assert b24.call("user.current")["ID"] == "1"
     assert emu.stats.refreshes == 0
 
@@ -127,7 +127,7 @@ def test_json_file_store_is_atomic_and_private(tmp_path: Path) -> None:
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     first = json.loads(path.read_text())
     emu.expire_tokens()
-    with Bitrix24(auth=auth, transport=emu.transport()) as b24:
+    with Bitrix24(auth=auth, transport=emu.transport(), limits="off") as b24:
         b24.call("user.current")
     second = json.loads(path.read_text())
     assert second["access_token"] != first["access_token"]
@@ -161,20 +161,20 @@ def test_no_secret_reaches_logs_errors_or_reprs(caplog: pytest.LogCaptureFixture
     secrets = {CLIENT_SECRET, auth.tokens.access_token, auth.tokens.refresh_token, emu.secret}
     texts: list[str] = []
     emu.expire_tokens()
-    with Bitrix24(auth=auth, transport=emu.transport()) as b24:
+    with Bitrix24(auth=auth, transport=emu.transport(), limits="off") as b24:
         b24.call("user.current")
         secrets |= {auth.tokens.access_token, auth.tokens.refresh_token}
         texts += [repr(b24), repr(auth), repr(auth.tokens), str(auth.tokens)]
         with pytest.raises(errors.APIError) as caught:
             b24.call("crm.nothing")
         texts += [str(caught.value), repr(caught.value)]
-    with Bitrix24(emu.webhook_url, transport=emu.transport()) as hook:
+    with Bitrix24(emu.webhook_url, transport=emu.transport(), limits="off") as hook:
         hook.call("user.current")
         texts.append(repr(hook))
     bad = emu.webhook_url.replace(emu.secret, "badsecret12345")
     secrets.add("badsecret12345")
     with (
-        Bitrix24(bad, transport=emu.transport()) as wrong,
+        Bitrix24(bad, transport=emu.transport(), limits="off") as wrong,
         pytest.raises(errors.AuthenticationError) as denied,
     ):
         wrong.call("user.current")

@@ -141,6 +141,7 @@ class Emulator(PortalPersistence):
     def limits(self, value: str | tuple[float, float] | None) -> None:
         with self.lock:
             self._limits, self._bucket = value, bucket_for(value, self.now)
+            self._client_limiter: Any = None
 
     def reset_stats(self) -> None:
         """Zero every counter of :attr:`stats`."""
@@ -177,14 +178,28 @@ class Emulator(PortalPersistence):
     def _client_args(self, kwargs: dict[str, Any]) -> tuple[str, ...]:
         return () if "auth" in kwargs or "webhook_url" in kwargs else (self.webhook_url,)
 
+    def _client_limits(self) -> Any:
+        """The pacing a client of this portal should use: this portal's plan, one limiter per portal."""
+        if self._limits is None or self._limits == "off":
+            return "off"
+        if getattr(self, "_client_limiter", None) is None:
+            from bitrix24_toolkit.client.limiter import PLANS as CLIENT_PLANS
+            from bitrix24_toolkit.client.limiter import Limiter
+
+            burst, rate = CLIENT_PLANS[self._limits] if isinstance(self._limits, str) else self._limits
+            self._client_limiter = Limiter(burst, rate)
+        return self._client_limiter
+
     def client(self, **kwargs: Any) -> Any:
         """A ``Bitrix24`` client wired to this portal through :meth:`transport` (webhook unless ``auth=``)."""
+        kwargs.setdefault("limits", self._client_limits())
         return self._client_class("Bitrix24")(
             *self._client_args(kwargs), transport=self.transport(), **kwargs
         )
 
     def async_client(self, **kwargs: Any) -> Any:
         """An ``AsyncBitrix24`` client wired to this portal through :meth:`transport`."""
+        kwargs.setdefault("limits", self._client_limits())
         factory = self._client_class("AsyncBitrix24")
         return factory(*self._client_args(kwargs), transport=self.transport(), **kwargs)
 

@@ -1,0 +1,185 @@
+"""Pacing requests at the portal's limits: a leaky bucket per portal and per-method operating budgets.
+
+Reference 2.1/2.2: every request fills a per-portal bucket that drains ``rate`` per second; beyond
+``burst`` the portal answers 503 ``QUERY_LIMIT_EXCEEDED``. Each method also has a budget of server time per 10 minutes
+(``time.operating`` / ``operating_reset_at``); past it the portal answers 429 ``OPERATION_TIME_LIMIT``.
+
+The limiter does no I/O and never sleeps: :meth:`Limiter.reserve` books a slot and says how long to wait,
+and each client sleeps its own way (``time.sleep`` or ``asyncio.sleep``). One limiter is shared by every
+client, thread and task that talks to the same portal (:func:`limiter_for`).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Final, TypeAlias
+
+from ..errors import InvalidInputError
+
+__all__ = ["PLANS", "Limiter", "LimiterState", "Limits", "MethodBudget", "limiter_for"]
+
+#: (burst, drain per second) of the portal plans (reference 2.1).
+PLANS: Final[dict[str, tuple[float, float]]] = {"standard": (50.0, 2.0), "enterprise": (250.0, 5.0)}
+#: Seconds of server time per method per 10 minutes before the portal blocks it (docs' worked example).
+DEFAULT_OPERATING_BUDGET: Final = 480.0
+
+Limits: TypeAlias = "str | tuple[float, float] | Limiter | None"
+
+
+@dataclass(frozen=True)
+class MethodBudget:
+    """What the portal last said about one method's server-time budget."""
+
+    operating: float
+    reset_at: float
+
+
+@dataclass(frozen=True)
+class LimiterState:
+    """A read-only snapshot of a limiter, for users and progress displays."""
+
+    burst: float
+    rate: float
+    level: float
+    waits: int
+    waited_seconds: float
+    penalties: int
+    methods: dict[str, MethodBudget] = field(default_factory=dict)
+
+
+class Limiter:
+    """A leaky bucket (``burst`` requests, draining ``rate`` per second) plus per-method operating budgets."""
+
+    def __init__(
+        self,
+        burst: float = 50.0,
+        rate: float = 2.0,
+        *,
+        operating_budget: float | None = DEFAULT_OPERATING_BUDGET,
+        margin: float = 0.9,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
+    ) -> None:
+        if burst < 1 or rate <= 0:
+            raise InvalidInputError(
+                f"limits need burst >= 1 and rate > 0, not ({burst}, {rate})", field="limits"
+            )
+        self.burst = float(burst)
+        self.rate = float(rate)
+        self.operating_budget = operating_budget
+        self.margin = margin
+        self._clock = clock
+        self._wall_clock = wall_clock
+        self._lock = threading.Lock()
+        self._level = 0.0
+        self._stamp = clock()
+        self._waits = 0
+        self._waited = 0.0
+        self._penalties = 0
+        self._methods: dict[str, MethodBudget] = {}
+
+    @classmethod
+    def plan(cls, name: str, **options: float | None) -> Limiter:
+        """A limiter for a named plan: ``"standard"`` (50, 2/s) or ``"enterprise"`` (250, 5/s)."""
+        if name not in PLANS:
+            raise InvalidInputError(
+                f"unknown limits {name!r}: use 'standard', 'enterprise', 'off' or (burst, rate)",
+                field="limits",
+            )
+        burst, rate = PLANS[name]
+        return cls(burst, rate, **options)  # type: ignore[arg-type]
+
+    def _drain(self, now: float) -> None:
+        self._level = max(0.0, self._level - (now - self._stamp) * self.rate)
+        self._stamp = now
+
+    def reserve(self, method: str | None = None) -> float:
+        """Book one request; return the seconds to wait before sending it (0 when there is room)."""
+        with self._lock:
+            now = self._clock()
+            self._drain(now)
+            # Keep one slot of headroom below the portal's threshold: its counter and ours start at
+            # different moments, and other processes may share the portal.
+            capacity = max(1.0, self.burst - 1.0)
+            wait = max(0.0, (self._level + 1.0 - capacity) / self.rate)
+            self._level += 1.0
+            budget_wait = self._budget_wait(method)
+            total = max(wait, budget_wait)
+            if total > 0:
+                self._waits += 1
+                self._waited += total
+            return total
+
+    def _budget_wait(self, method: str | None) -> float:
+        if method is None or self.operating_budget is None:
+            return 0.0
+        budget = self._methods.get(method)
+        if budget is None or budget.operating < self.operating_budget * self.margin:
+            return 0.0
+        return max(0.0, budget.reset_at - self._wall_clock())
+
+    def penalize(self) -> None:
+        """The portal said ``QUERY_LIMIT_EXCEEDED``: take the bucket as full, so what follows is paced."""
+        with self._lock:
+            self._drain(self._clock())
+            self._level = max(self._level, self.burst)
+            self._penalties += 1
+
+    def observe(self, method: str, operating: float | None, reset_at: float | None) -> None:
+        """Record a method's ``time.operating`` and ``operating_reset_at`` from an answer."""
+        if operating is None or reset_at is None:
+            return
+        with self._lock:
+            self._methods[method] = MethodBudget(operating, reset_at)
+
+    def snapshot(self) -> LimiterState:
+        """The current state (bucket level after draining, waits so far, per-method budgets)."""
+        with self._lock:
+            self._drain(self._clock())
+            return LimiterState(
+                burst=self.burst,
+                rate=self.rate,
+                level=self._level,
+                waits=self._waits,
+                waited_seconds=self._waited,
+                penalties=self._penalties,
+                methods=dict(self._methods),
+            )
+
+    def __repr__(self) -> str:
+        return f"Limiter(burst={self.burst:g}, rate={self.rate:g}/s)"
+
+
+_registry_lock = threading.Lock()
+_registry: dict[tuple[str, float, float], Limiter] = {}
+
+
+def limiter_for(domain: str, limits: Limits) -> Limiter | None:
+    """The limiter shared by every client of ``domain`` with these limits (``None``/``"off"``: none)."""
+    if limits is None or limits == "off":
+        return None
+    if isinstance(limits, Limiter):
+        return limits
+    if isinstance(limits, str):
+        if limits not in PLANS:
+            raise InvalidInputError(
+                f"unknown limits {limits!r}: use 'standard', 'enterprise', 'off' or (burst, rate)",
+                field="limits",
+            )
+        burst, rate = PLANS[limits]
+    elif isinstance(limits, tuple) and len(limits) == 2:
+        burst, rate = float(limits[0]), float(limits[1])
+    else:
+        raise InvalidInputError(
+            f"limits must be 'standard', 'enterprise', 'off', (burst, rate) or a Limiter, not {limits!r}",
+            field="limits",
+        )
+    key = (domain, burst, rate)
+    with _registry_lock:
+        limiter = _registry.get(key)
+        if limiter is None:
+            limiter = _registry[key] = Limiter(burst, rate)
+        return limiter
