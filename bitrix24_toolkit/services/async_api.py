@@ -405,6 +405,11 @@ class AsyncCrmAPI:
         """Activities and to-dos (crm.activity.*)."""
         return AsyncActivityAPI(self._client, self.calls.activity)
 
+    @cached_property
+    def address(self) -> AsyncAddressAPI:
+        """Addresses of requisites and leads (crm.address.*)."""
+        return AsyncAddressAPI(self._client, self.calls.address)
+
     def category(self, entity_type_id: int) -> AsyncCategoryAPI:
         """Funnels of one object kind, e.g. ``category(2)`` for deals (crm.category.*)."""
         return AsyncCategoryAPI(self._client, self.calls.category(entity_type_id))
@@ -437,6 +442,11 @@ class AsyncCrmAPI:
     def lead(self) -> AsyncLeadAPI:
         """Leads (crm.lead.*)."""
         return AsyncLeadAPI(self._client, self.calls.lead)
+
+    @cached_property
+    def requisite(self) -> AsyncRequisiteAPI:
+        """Requisites of companies and contacts, with bank details, presets, links (crm.requisite.*)."""
+        return AsyncRequisiteAPI(self._client, self.calls.requisite)
 
     @cached_property
     def stagehistory(self) -> AsyncStageHistoryAPI:

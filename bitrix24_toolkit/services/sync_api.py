@@ -405,6 +405,11 @@ class CrmAPI:
         """Activities and to-dos (crm.activity.*)."""
         return ActivityAPI(self._client, self.calls.activity)
 
+    @cached_property
+    def address(self) -> AddressAPI:
+        """Addresses of requisites and leads (crm.address.*)."""
+        return AddressAPI(self._client, self.calls.address)
+
     def category(self, entity_type_id: int) -> CategoryAPI:
         """Funnels of one object kind, e.g. ``category(2)`` for deals (crm.category.*)."""
         return CategoryAPI(self._client, self.calls.category(entity_type_id))
@@ -437,6 +442,11 @@ class CrmAPI:
     def lead(self) -> LeadAPI:
         """Leads (crm.lead.*)."""
         return LeadAPI(self._client, self.calls.lead)
+
+    @cached_property
+    def requisite(self) -> RequisiteAPI:
+        """Requisites of companies and contacts, with bank details, presets, links (crm.requisite.*)."""
+        return RequisiteAPI(self._client, self.calls.requisite)
 
     @cached_property
     def stagehistory(self) -> StageHistoryAPI:

@@ -29,7 +29,7 @@ def recorded(make_client: Factory) -> Any:
 async def test_deal_stages_from_the_reference_example(recorded: Any) -> None:
     stages = await recorded.crm.status.list(filter={"ENTITY_ID": "DEAL_STAGE"}, order={"SORT": "ASC"})
     assert [s.status_id for s in stages][-4:] == ["FINAL_INVOICE", "WON", "LOSE", "APOLOGY"]
-    new, won, lose, apology = stages[0], *stages[-3:]
+    new, won, lose, apology = stages[0], stages[-3], stages[-2], stages[-1]
     assert (new.id, new.sort, new.system, new.category_id) == (101, 10, True, None)
     assert (new.semantics, new.is_final, new.extra and new.extra.semantics) == (None, False, "process")
     assert won.is_success
