@@ -1,4 +1,4 @@
-"""Pacing at the portal's limits: no 503 at full speed, and recovery when another process shares the bucket."""
+"""Pacing at the portal's limits: no 503 at full speed, and recovery when another process shares it."""
 
 from __future__ import annotations
 
