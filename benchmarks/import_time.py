@@ -1,6 +1,6 @@
-"""How long ``import bitrix24_toolkit`` takes in a fresh interpreter (goal: at most 0.3 s on a 2-core machine).
+"""How long ``import bitrix24_toolkit`` takes in a fresh interpreter (goal: at most 0.3 s, 2 cores).
 
-    python benchmarks/import_time.py
+python benchmarks/import_time.py
 """
 
 from __future__ import annotations
@@ -21,11 +21,16 @@ def main() -> int:
         (
             "first use of b24.crm",
             "import time; t = time.perf_counter(); import bitrix24_toolkit as b; "
-            "b.Bitrix24('https://x.bitrix24.test/rest/1/abcdef123456/').crm.deal; print(time.perf_counter() - t)",
+            "b.Bitrix24('https://x.bitrix24.test/rest/1/abcdef123456/').crm.deal; "
+            "print(time.perf_counter() - t)",
         ),
     ):
         times = [
-            float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+            float(
+                subprocess.run(
+                    [sys.executable, "-c", code], capture_output=True, text=True, check=True
+                ).stdout
+            )
             for _ in range(RUNS)
         ]
         rows.append((label, min(times), statistics.median(times)))

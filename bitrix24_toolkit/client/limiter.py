@@ -1,8 +1,9 @@
 """Pacing requests at the portal's limits: a leaky bucket per portal and per-method operating budgets.
 
 Reference 2.1/2.2: every request fills a per-portal bucket that drains ``rate`` per second; beyond
-``burst`` the portal answers 503 ``QUERY_LIMIT_EXCEEDED``. Each method also has a budget of server time per 10 minutes
-(``time.operating`` / ``operating_reset_at``); past it the portal answers 429 ``OPERATION_TIME_LIMIT``.
+``burst`` the portal answers 503 ``QUERY_LIMIT_EXCEEDED``. Each method also has a budget of server time
+per 10 minutes (``time.operating`` / ``operating_reset_at``); past it the portal answers 429
+``OPERATION_TIME_LIMIT``.
 
 The limiter does no I/O and never sleeps: :meth:`Limiter.reserve` books a slot and says how long to wait,
 and each client sleeps its own way (``time.sleep`` or ``asyncio.sleep``). One limiter is shared by every

@@ -76,7 +76,10 @@ def test_fifty_threads_on_an_expired_token_make_exactly_one_refresh() -> None:
     emu = Emulator(limits="off")
     auth = oauth_for(emu)
     emu.expire_tokens()
-    with Bitrix24(auth=auth, transport=emu.transport(), limits="off") as b24, ThreadPoolExecutor(max_workers=50) as pool:
+    with (
+        Bitrix24(auth=auth, transport=emu.transport(), limits="off") as b24,
+        ThreadPoolExecutor(max_workers=50) as pool,
+    ):
         results = list(pool.map(lambda _: b24.call("user.current")["ID"], range(50)))
     assert results == ["1"] * 50
     assert emu.stats.refreshes == 1

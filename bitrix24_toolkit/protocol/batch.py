@@ -1,0 +1,220 @@
+"""Batches without I/O: up to 50 calls in one request, one outcome per call, never a silent gap.
+
+A :class:`Batch` is a list (or a name -> call mapping) of calls. :func:`plan_batch` splits it into chunks of
+at most 50 keeping the order, checks ``$result[...]`` references (a reference may only point to an earlier
+call of the same chunk), and builds one ``batch`` call per chunk whose parser turns the double-wrapped answer
+(reference 2.3: ``result``/``result_error``/``result_total``/``result_next``/``result_time``, each ``[]``
+when empty) into an :class:`Outcome` per call: its parsed value, its typed error, or "not run" when
+``halt`` stopped the chain.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final, Generic, TypeVar
+
+from ..errors import Bitrix24Error, InvalidInputError, make_api_error
+from .call import Call
+from .encoding import encode_php_query
+from .envelope import APIResponse, TimeInfo
+
+__all__ = ["MAX_BATCH", "Batch", "BatchChunk", "NotRunError", "Outcome", "Ref", "plan_batch"]
+
+T = TypeVar("T")
+MAX_BATCH: Final = 50
+_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_REF = re.compile(r"\$result\[([^\]\[]+)\]")
+
+
+class Ref(str):
+    """A reference to an earlier call's result in the same batch: ``Ref("lead", "ID")`` is
+    ``$result[lead][ID]``; for lists index first: ``Ref("page", 49, "ID")``."""
+
+    name: str
+
+    def __new__(cls, name: str, *path: str | int) -> Ref:
+        if not _KEY.match(name):
+            raise InvalidInputError(f"batch reference name {name!r} must be a plain identifier", field="name")
+        text = f"$result[{name}]" + "".join(f"[{part}]" for part in path)
+        ref = super().__new__(cls, text)
+        ref.name = name
+        return ref
+
+
+class NotRunError(Bitrix24Error):
+    """The call was not run: ``halt`` stopped the batch at an earlier error."""
+
+    def __init__(self, method: str) -> None:
+        super().__init__(f"{method}: not run (the batch was halted by an earlier error)")
+        self.method = method
+
+
+@dataclass(frozen=True)
+class Outcome(Generic[T]):
+    """What happened to one call of a batch: ``value`` or ``error`` (``NotRunError`` if it did not run)."""
+
+    key: str
+    method: str
+    value: T | None = None
+    error: Bitrix24Error | None = None
+
+    @property
+    def ok(self) -> bool:
+        """The call succeeded."""
+        return self.error is None
+
+    @property
+    def ran(self) -> bool:
+        """The portal ran the call (with or without success)."""
+        return not isinstance(self.error, NotRunError)
+
+    def unwrap(self) -> T:
+        """The value, or raise the call's error."""
+        if self.error is not None:
+            raise self.error
+        return self.value  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Calls to send together: a list (keys ``c0``, ``c1`` ...) or a name -> call mapping."""
+
+    calls: Sequence[Call[Any]] | Mapping[str, Call[Any]]
+    halt: bool = False
+
+    def items(self) -> list[tuple[str, Call[Any]]]:
+        """``(key, call)`` pairs in order."""
+        if isinstance(self.calls, Mapping):
+            pairs = [(str(k), c) for k, c in self.calls.items()]
+            for key, _ in pairs:
+                if not _KEY.match(key):
+                    raise InvalidInputError(f"batch key {key!r} must be a plain identifier", field="calls")
+            return pairs
+        return [(f"c{i}", c) for i, c in enumerate(self.calls)]
+
+
+@dataclass(frozen=True)
+class BatchChunk:
+    """At most 50 calls sent as one ``batch`` request."""
+
+    calls: list[tuple[str, Call[Any]]] = field(default_factory=list)
+    halt: bool = False
+
+    @property
+    def read_only(self) -> bool:
+        """Every call only reads (the whole chunk is safe to repeat)."""
+        return all(call.read_only is True for _, call in self.calls)
+
+    def call(self) -> Call[dict[str, Outcome[Any]]]:
+        """The ``batch`` call of this chunk."""
+        cmd = {key: _command(call) for key, call in self.calls}
+        return Call(
+            "batch",
+            {"halt": 1 if self.halt else 0, "cmd": cmd},
+            parse=self.parse,
+            read_only=self.read_only,
+        )
+
+    def parse(self, response: APIResponse) -> dict[str, Outcome[Any]]:
+        """One outcome per call from the double-wrapped answer."""
+        body = response.result if isinstance(response.result, Mapping) else {}
+        results, errors = _as_map(body.get("result")), _as_map(body.get("result_error"))
+        totals, nexts, times = (
+            _as_map(body.get("result_total")),
+            _as_map(body.get("result_next")),
+            _as_map(body.get("result_time")),
+        )
+        outcomes: dict[str, Outcome[Any]] = {}
+        for key, call in self.calls:
+            if key in errors:
+                outcomes[key] = Outcome(key, call.method, error=_sub_error(errors[key], call.method))
+            elif key in results:
+                sub = APIResponse(
+                    result=results[key],
+                    total=_int(totals.get(key)),
+                    next=_int(nexts.get(key)),
+                    time=TimeInfo.from_raw(times.get(key)),
+                )
+                try:
+                    outcomes[key] = Outcome(key, call.method, value=call.parse(sub))
+                except Bitrix24Error as exc:
+                    outcomes[key] = Outcome(key, call.method, error=exc)
+            else:
+                outcomes[key] = Outcome(key, call.method, error=NotRunError(call.method))
+        return outcomes
+
+
+def _command(call: Call[Any]) -> str:
+    if call.method.lower() == "batch":
+        raise InvalidInputError("a batch cannot contain another batch", field="calls")
+    query = encode_php_query(call.params)
+    return f"{call.method}?{query}" if query else call.method
+
+
+def _as_map(value: Any) -> dict[str, Any]:
+    """PHP renders an empty map as ``[]`` and a 0..n-1 map as a list: normalise to ``{str: value}``."""
+    if isinstance(value, Mapping):
+        return {str(k): v for k, v in value.items()}
+    if isinstance(value, list):
+        return {str(i): v for i, v in enumerate(value)}
+    return {}
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return None if value is None or isinstance(value, bool) else int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _sub_error(raw: Any, method: str) -> Bitrix24Error:
+    if isinstance(raw, Mapping):
+        code = raw.get("error")
+        description = raw.get("error_description")
+        if isinstance(code, Mapping):
+            description = description or code.get("message")
+            code = code.get("code")
+        return make_api_error(
+            "" if code is None else str(code), "" if description is None else str(description), method=method
+        )
+    return make_api_error("", str(raw), method=method)
+
+
+def _references(call: Call[Any]) -> Iterator[str]:
+    stack: list[Any] = [call.params]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, Ref):
+            yield value.name
+        elif isinstance(value, str):
+            yield from _REF.findall(value)
+        elif isinstance(value, Mapping):
+            stack.extend(value.values())
+        elif isinstance(value, list | tuple):
+            stack.extend(value)
+
+
+def plan_batch(batch: Batch) -> list[BatchChunk]:
+    """Split into chunks of at most 50 in order; refuse references that cross a chunk or point forward."""
+    pairs = batch.items()
+    keys = [key for key, _ in pairs]
+    if len(set(keys)) != len(keys):
+        raise InvalidInputError("batch keys must be unique", field="calls")
+    chunks = [BatchChunk(pairs[i : i + MAX_BATCH], batch.halt) for i in range(0, len(pairs), MAX_BATCH)]
+    position = {key: index for index, key in enumerate(keys)}
+    for index, (key, call) in enumerate(pairs):
+        for name in _references(call):
+            target = position.get(name)
+            if target is None:
+                raise InvalidInputError(f"batch call {key!r} refers to an unknown call {name!r}", field=key)
+            if target >= index:
+                raise InvalidInputError(f"batch call {key!r} refers to {name!r}, a later call", field=key)
+            if target // MAX_BATCH != index // MAX_BATCH:
+                raise InvalidInputError(
+                    f"batch call {key!r} refers to {name!r} in another chunk of 50: references cannot cross "
+                    "batch requests (move the two calls closer, or split the work in two flows)",
+                    field=key,
+                )
+    return chunks
