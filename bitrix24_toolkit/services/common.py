@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 from ..errors import InvalidInputError, ResponseFormatError
 from ..models.base import BitrixModel, api_name
 from ..models.meta import FieldInfo, Page
+from ..models.values import parse_yes_no
 from ..protocol.envelope import APIResponse
 
 __all__ = [
@@ -67,8 +68,24 @@ def translate_filter(model: type[BaseModel], flt: Mapping[str, Any] | None) -> d
             out[key] = translate_filter(model, value)  # crm.item.list logic groups
             continue
         op, name = split_operator(str(key))
-        out[op + api_name(model, name)] = value
+        out[op + api_name(model, name)] = _filter_value(model, name, value)
     return out
+
+
+def _is_yes_no(model: type[BaseModel], name: str) -> bool:
+    info = model.model_fields.get(name)
+    if info is None:
+        info = next((f for f in model.model_fields.values() if f.alias == name), None)
+    return info is not None and any(getattr(meta, "func", None) is parse_yes_no for meta in info.metadata)
+
+
+def _filter_value(model: type[BaseModel], name: str, value: Any) -> Any:
+    """``True``/``False`` on a Y/N field filter as ``"Y"``/``"N"`` (PHP would read 1/0 and match nothing)."""
+    if isinstance(value, bool) and _is_yes_no(model, name):
+        return "Y" if value else "N"
+    if isinstance(value, list | tuple) and _is_yes_no(model, name):
+        return [("Y" if v else "N") if isinstance(v, bool) else v for v in value]
+    return value
 
 
 def translate_order(model: type[BaseModel], order: Mapping[str, str] | None) -> dict[str, str] | None:

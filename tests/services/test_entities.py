@@ -172,3 +172,12 @@ async def test_user_current(client: Any) -> None:
     me = await client.user.current()
     assert me.id == 1
     assert me.full_name
+
+
+async def test_boolean_filters_on_yes_no_fields_mean_y_and_n(client: Any, emu: Emulator) -> None:
+    emu.call("crm.company.add", {"fields": {"TITLE": "Мы", "IS_MY_COMPANY": "Y"}})
+    emu.call("crm.company.add", {"fields": {"TITLE": "Клиент"}})
+    mine = await client.crm.company.list_all(filter={"is_my_company": True})
+    others = await client.crm.company.list_all(filter={"IS_MY_COMPANY": False})
+    assert [c.title for c in mine] == ["Мы"]
+    assert [c.title for c in others] == ["Клиент"]
