@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator, Generator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar, overload
@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 import httpx
 
 from ..errors import Bitrix24Error
-from ..protocol.call import Call, Stream, drive_flow_async, drive_stream_async
+from ..protocol.batch import Batch, Outcome
+from ..protocol.call import Call, Flow, Parallel, Step, Stream, drive_flow_async, drive_stream_async
 from ..protocol.envelope import APIResponse
 from .core import USER_AGENT, ClientCore, Encoding, NeedRefresh, Pause, PortalMovedHook
 from .limiter import LimiterState, Limits, limiter_for
@@ -45,6 +46,7 @@ class AsyncBitrix24:
         check_fields: bool = True,
         limits: Limits = "standard",
         retry: RetryPolicy | None = None,
+        max_concurrency: int = 8,
     ) -> None:
         credentials = resolve_auth(webhook_url, auth)
         self._core = ClientCore(
@@ -57,6 +59,8 @@ class AsyncBitrix24:
         )
         #: when and how failed calls are repeated (see ``docs/limits.md``); ``RetryPolicy(attempts=1)``: never
         self.retry = retry if retry is not None else RetryPolicy()
+        #: how many requests independent steps (batch chunks, ID ranges) may have in flight at once
+        self.max_concurrency = max_concurrency
         #: check write fields against ``*.fields`` before sending (typos would be dropped silently)
         self.check_fields = check_fields
         self._owns_http = http_client is None
@@ -97,19 +101,56 @@ class AsyncBitrix24:
     @overload
     async def run(self, step: Call[T]) -> T: ...
     @overload
-    async def run(self, step: Generator[Call[Any], Any, T]) -> T: ...
-    async def run(self, step: Call[T] | Generator[Call[Any], Any, T]) -> T:
+    async def run(self, step: Flow[T]) -> T: ...
+    async def run(self, step: Call[T] | Flow[T]) -> T:
         """Execute a call, or pump a flow (a generator of calls) to its return value."""
         if isinstance(step, Call):
             return step.parse(await self._send(step))
-        return await drive_flow_async(step, self._run_one)
+        return await drive_flow_async(step, self._execute)
 
     def stream(self, flow: Stream[T]) -> AsyncIterator[T]:
         """Iterate a stream flow (e.g. every row of a list) with ``async for``, items as pages arrive."""
-        return drive_stream_async(flow, self._run_one)
+        return drive_stream_async(flow, self._execute)
 
-    async def _run_one(self, call: Call[Any]) -> Any:
-        return call.parse(await self._send(call))
+    @overload
+    async def batch(
+        self, calls: Sequence[Call[Any] | tuple[str, Mapping[str, Any]]], *, halt: bool = False
+    ) -> list[Outcome[Any]]: ...
+    @overload
+    async def batch(
+        self, calls: Mapping[str, Call[Any] | tuple[str, Mapping[str, Any]]], *, halt: bool = False
+    ) -> dict[str, Outcome[Any]]: ...
+    async def batch(
+        self,
+        calls: Sequence[Call[Any] | tuple[str, Mapping[str, Any]]]
+        | Mapping[str, Call[Any] | tuple[str, Mapping[str, Any]]],
+        *,
+        halt: bool = False,
+    ) -> list[Outcome[Any]] | dict[str, Outcome[Any]]:
+        """Run calls in ``batch`` requests of 50: one outcome (value or error) per call, in order (batch)."""
+        outcomes = await drive_flow_async(Batch.of(calls, halt=halt).as_flow(), self._execute)
+        if isinstance(calls, Mapping):
+            return {outcome.key: outcome for outcome in outcomes}
+        return outcomes
+
+    async def _execute(self, step: Step) -> Any:
+        if isinstance(step, Call):
+            return step.parse(await self._send(step))
+        if isinstance(step, Parallel):
+            return await self._parallel(step.calls)
+        return await drive_flow_async(step.as_flow(), self._execute)
+
+    async def _parallel(self, calls: Sequence[Call[Any]]) -> list[Any]:
+        gate = asyncio.Semaphore(max(1, self.max_concurrency))
+
+        async def one(call: Call[Any]) -> Any:
+            async with gate:
+                try:
+                    return call.parse(await self._send(call))
+                except Bitrix24Error as exc:
+                    return exc
+
+        return list(await asyncio.gather(*(one(call) for call in calls)))
 
     async def _send(self, call: Call[Any]) -> APIResponse:
         read = call.read_only if call.read_only is not None else is_read_method(call.method)

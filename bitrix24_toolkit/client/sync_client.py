@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Generator, Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar, overload
@@ -11,7 +12,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 import httpx
 
 from ..errors import Bitrix24Error
-from ..protocol.call import Call, Stream, drive_flow, drive_stream
+from ..protocol.batch import Batch, Outcome
+from ..protocol.call import Call, Flow, Parallel, Step, Stream, drive_flow, drive_stream
 from ..protocol.envelope import APIResponse
 from .core import USER_AGENT, ClientCore, Encoding, NeedRefresh, Pause, PortalMovedHook
 from .limiter import LimiterState, Limits, limiter_for
@@ -48,6 +50,7 @@ class Bitrix24:
         check_fields: bool = True,
         limits: Limits = "standard",
         retry: RetryPolicy | None = None,
+        max_concurrency: int = 8,
     ) -> None:
         credentials = resolve_auth(webhook_url, auth)
         self._core = ClientCore(
@@ -60,6 +63,8 @@ class Bitrix24:
         )
         #: when and how failed calls are repeated (see ``docs/limits.md``); ``RetryPolicy(attempts=1)``: never
         self.retry = retry if retry is not None else RetryPolicy()
+        #: how many requests independent steps (batch chunks, ID ranges) may have in flight at once
+        self.max_concurrency = max_concurrency
         #: check write fields against ``*.fields`` before sending (typos would be dropped silently)
         self.check_fields = check_fields
         self._owns_http = http_client is None
@@ -100,16 +105,56 @@ class Bitrix24:
     @overload
     def run(self, step: Call[T]) -> T: ...
     @overload
-    def run(self, step: Generator[Call[Any], Any, T]) -> T: ...
-    def run(self, step: Call[T] | Generator[Call[Any], Any, T]) -> T:
+    def run(self, step: Flow[T]) -> T: ...
+    def run(self, step: Call[T] | Flow[T]) -> T:
         """Execute a call, or pump a flow (a generator of calls) to its return value."""
         if isinstance(step, Call):
             return step.parse(self._send(step))
-        return drive_flow(step, lambda c: c.parse(self._send(c)))
+        return drive_flow(step, self._execute)
 
     def stream(self, flow: Stream[T]) -> Iterator[T]:
         """Iterate a stream flow (e.g. every row of a list), items as their pages arrive."""
-        return drive_stream(flow, lambda c: c.parse(self._send(c)))
+        return drive_stream(flow, self._execute)
+
+    @overload
+    def batch(
+        self, calls: Sequence[Call[Any] | tuple[str, Mapping[str, Any]]], *, halt: bool = False
+    ) -> list[Outcome[Any]]: ...
+    @overload
+    def batch(
+        self, calls: Mapping[str, Call[Any] | tuple[str, Mapping[str, Any]]], *, halt: bool = False
+    ) -> dict[str, Outcome[Any]]: ...
+    def batch(
+        self,
+        calls: Sequence[Call[Any] | tuple[str, Mapping[str, Any]]]
+        | Mapping[str, Call[Any] | tuple[str, Mapping[str, Any]]],
+        *,
+        halt: bool = False,
+    ) -> list[Outcome[Any]] | dict[str, Outcome[Any]]:
+        """Run calls in ``batch`` requests of 50: one outcome (value or error) per call, in order (batch)."""
+        outcomes = drive_flow(Batch.of(calls, halt=halt).as_flow(), self._execute)
+        if isinstance(calls, Mapping):
+            return {outcome.key: outcome for outcome in outcomes}
+        return outcomes
+
+    def _execute(self, step: Step) -> Any:
+        if isinstance(step, Call):
+            return step.parse(self._send(step))
+        if isinstance(step, Parallel):
+            return self._parallel(step.calls)
+        return drive_flow(step.as_flow(), self._execute)
+
+    def _parallel(self, calls: Sequence[Call[Any]]) -> list[Any]:
+        def one(call: Call[Any]) -> Any:
+            try:
+                return call.parse(self._send(call))
+            except Bitrix24Error as exc:
+                return exc
+
+        if len(calls) <= 1 or self.max_concurrency <= 1:
+            return [one(call) for call in calls]
+        with ThreadPoolExecutor(max_workers=min(self.max_concurrency, len(calls))) as pool:
+            return list(pool.map(one, calls))
 
     def _send(self, call: Call[Any]) -> APIResponse:
         read = call.read_only if call.read_only is not None else is_read_method(call.method)

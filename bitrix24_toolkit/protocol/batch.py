@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from typing import Any, Final, Generic, TypeVar
 
 from ..errors import Bitrix24Error, InvalidInputError, make_api_error
-from .call import Call
+from .call import Call, Flow, Parallel
 from .encoding import encode_php_query
 from .envelope import APIResponse, TimeInfo
 
-__all__ = ["MAX_BATCH", "Batch", "BatchChunk", "NotRunError", "Outcome", "Ref", "plan_batch"]
+__all__ = ["MAX_BATCH", "Batch", "BatchChunk", "NotRunError", "Outcome", "Ref", "plan_batch", "run_batch"]
 
 T = TypeVar("T")
 MAX_BATCH: Final = 50
@@ -83,6 +83,25 @@ class Batch:
 
     calls: Sequence[Call[Any]] | Mapping[str, Call[Any]]
     halt: bool = False
+
+    @classmethod
+    def of(
+        cls,
+        calls: Sequence[Call[Any] | tuple[str, Mapping[str, Any]]]
+        | Mapping[str, Call[Any] | tuple[str, Mapping[str, Any]]],
+        *,
+        halt: bool = False,
+    ) -> Batch:
+        """A batch of typed calls and/or plain ``(method, params)`` pairs."""
+        if isinstance(calls, Mapping):
+            return cls({str(k): _as_call(v) for k, v in calls.items()}, halt)
+        if isinstance(calls, str | bytes) or not isinstance(calls, Sequence):
+            raise InvalidInputError("batch calls must be a list or a dict of calls", field="calls")
+        return cls([_as_call(c) for c in calls], halt)
+
+    def as_flow(self) -> Flow[list[Outcome[Any]]]:
+        """Run the batch: chunks of 50, independent chunks concurrently (halted batches in order)."""
+        return run_batch(self)
 
     def items(self) -> list[tuple[str, Call[Any]]]:
         """``(key, call)`` pairs in order."""
@@ -218,3 +237,48 @@ def plan_batch(batch: Batch) -> list[BatchChunk]:
                     field=key,
                 )
     return chunks
+
+
+def _as_call(value: Call[Any] | tuple[str, Mapping[str, Any]]) -> Call[Any]:
+    if isinstance(value, Call):
+        return value
+    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], str):
+        params = value[1] if value[1] is not None else {}
+        return Call(value[0], params)
+    raise InvalidInputError(
+        f"a batch entry must be a Call or a (method, params) pair, not {value!r}"[:200], field="calls"
+    )
+
+
+def _failed(chunk: BatchChunk, error: Bitrix24Error) -> list[Outcome[Any]]:
+    return [Outcome(key, call.method, error=error) for key, call in chunk.calls]
+
+
+def _not_run(chunk: BatchChunk) -> list[Outcome[Any]]:
+    return [Outcome(key, call.method, error=NotRunError(call.method)) for key, call in chunk.calls]
+
+
+def run_batch(batch: Batch) -> Flow[list[Outcome[Any]]]:
+    """The flow of a batch: one outcome per call in input order, whatever happened to its chunk."""
+    chunks = plan_batch(batch)
+    outcomes: list[Outcome[Any]] = []
+    if batch.halt or len(chunks) == 1:
+        for index, chunk in enumerate(chunks):
+            try:
+                got: dict[str, Outcome[Any]] = yield chunk.call()
+                ordered = [got[key] for key, _ in chunk.calls]
+            except Bitrix24Error as exc:
+                ordered = _failed(chunk, exc)
+            outcomes.extend(ordered)
+            if batch.halt and any(not o.ok for o in ordered):
+                for later in chunks[index + 1 :]:
+                    outcomes.extend(_not_run(later))
+                break
+        return outcomes
+    results = yield Parallel([chunk.call() for chunk in chunks])
+    for chunk, result in zip(chunks, results, strict=True):
+        if isinstance(result, Bitrix24Error):
+            outcomes.extend(_failed(chunk, result))
+        else:
+            outcomes.extend(result[key] for key, _ in chunk.calls)
+    return outcomes

@@ -5,15 +5,18 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeAlias, TypeVar
+from typing import Any, Generic, Protocol, TypeAlias, TypeVar, runtime_checkable
 
 from ..errors import Bitrix24Error, InvalidInputError
 from .envelope import APIResponse
 
 __all__ = [
     "Call",
+    "Composite",
     "Emit",
     "Flow",
+    "Parallel",
+    "Step",
     "Stream",
     "collect",
     "drive_flow",
@@ -64,11 +67,32 @@ class Call(Generic[T_co]):
             )
 
 
-#: A multi-step operation: yields calls, receives each call's parsed value, returns ``T``.
-Flow: TypeAlias = Generator[Call[Any], Any, T]
+@dataclass(frozen=True, slots=True)
+class Parallel:
+    """Yielded by a flow: calls with no order between them, sent concurrently under the limiter.
+
+    The flow receives a list, in the same order, of each call's value or its :class:`Bitrix24Error`.
+    """
+
+    calls: Sequence[Call[Any]]
 
 
-def drive_flow(flow: Flow[T], execute: Callable[[Call[Any]], Any]) -> T:
+@runtime_checkable
+class Composite(Protocol):
+    """A step that is itself a flow (a :class:`~bitrix24_toolkit.protocol.batch.Batch`): run it in place."""
+
+    def as_flow(self) -> Generator[Any, Any, Any]:
+        """The flow that carries the step out."""
+        ...
+
+
+#: What a flow may yield: a call, calls to run concurrently, or a composite step such as a batch.
+Step: TypeAlias = "Call[Any] | Parallel | Composite"
+#: A multi-step operation: yields steps, receives each step's value, returns ``T``.
+Flow: TypeAlias = Generator[Step, Any, T]
+
+
+def drive_flow(flow: Flow[T], execute: Callable[[Step], Any]) -> T:
     """Pump a flow with a synchronous executor; errors of a call are thrown into the flow."""
     value: Any = None
     error: Bitrix24Error | None = None
@@ -83,7 +107,7 @@ def drive_flow(flow: Flow[T], execute: Callable[[Call[Any]], Any]) -> T:
             value, error = None, exc
 
 
-async def drive_flow_async(flow: Flow[T], execute: Callable[[Call[Any]], Awaitable[Any]]) -> T:
+async def drive_flow_async(flow: Flow[T], execute: Callable[[Step], Awaitable[Any]]) -> T:
     """Pump a flow with an asynchronous executor; errors of a call are thrown into the flow."""
     value: Any = None
     error: Bitrix24Error | None = None
@@ -106,10 +130,10 @@ class Emit(Generic[T_co]):
 
 
 #: A flow that streams: yields calls (receiving their values) and ``Emit`` batches of items for the caller.
-Stream: TypeAlias = Generator["Call[Any] | Emit[T]", Any, None]
+Stream: TypeAlias = Generator["Call[Any] | Parallel | Composite | Emit[T]", Any, None]
 
 
-def drive_stream(stream: Stream[T], execute: Callable[[Call[Any]], Any]) -> Iterator[T]:
+def drive_stream(stream: Stream[T], execute: Callable[[Step], Any]) -> Iterator[T]:
     """Iterate a stream flow with a synchronous executor, yielding its items as they arrive."""
     value: Any = None
     error: Bitrix24Error | None = None
@@ -132,7 +156,7 @@ def drive_stream(stream: Stream[T], execute: Callable[[Call[Any]], Any]) -> Iter
 
 
 async def drive_stream_async(
-    stream: Stream[T], execute: Callable[[Call[Any]], Awaitable[Any]]
+    stream: Stream[T], execute: Callable[[Step], Awaitable[Any]]
 ) -> AsyncIterator[T]:
     """Iterate a stream flow with an asynchronous executor, yielding its items as they arrive."""
     value: Any = None

@@ -7,24 +7,19 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..errors import (
-    AuthenticationError,
     Bitrix24Error,
-    MethodNotFoundError,
     OutcomeUnknownError,
-    OverloadError,
-    PermissionDeniedError,
     RequestTimeout,
     ResponseFormatError,
     TransportError,
 )
+from ..protocol.batch import Batch, NotRunError
+from ..protocol.batch import Outcome as BatchOutcome
 from ..protocol.call import Call, Flow
 
 __all__ = ["BulkItem", "BulkResult", "Outcome", "run_each"]
 
 Outcome = Literal["ok", "error", "unknown", "not_run"]
-
-#: Errors after which every following item would fail the same way: stop and mark the rest ``not_run``.
-_FATAL = (AuthenticationError, PermissionDeniedError, MethodNotFoundError, OverloadError)
 
 
 @dataclass(frozen=True)
@@ -97,17 +92,17 @@ def _unknown(error: Bitrix24Error) -> bool:
 
 
 def run_each(keys: Sequence[Any], make: Callable[[Any], Call[Any]]) -> Flow[BulkResult]:
-    """Send one call per key, record each outcome; stop at errors that would repeat for every item."""
+    """One call per key, sent in ``batch`` requests of 50 (chunks in parallel); one outcome per key."""
+    if not keys:
+        return BulkResult([])
+    outcomes: list[BatchOutcome[Any]] = yield Batch([make(key) for key in keys])
     items: list[BulkItem] = []
-    for index, key in enumerate(keys):
-        try:
-            value = yield make(key)
-        except Bitrix24Error as exc:
-            outcome: Outcome = "unknown" if _unknown(exc) else "error"
-            items.append(BulkItem(index, key, outcome, error=exc))
-            if isinstance(exc, _FATAL):
-                items.extend(BulkItem(i, k, "not_run") for i, k in enumerate(keys[index + 1 :], index + 1))
-                break
-            continue
-        items.append(BulkItem(index, key, "ok", value=value))
+    for index, (key, outcome) in enumerate(zip(keys, outcomes, strict=True)):
+        error = outcome.error
+        if error is None:
+            items.append(BulkItem(index, key, "ok", value=outcome.value))
+        elif isinstance(error, NotRunError):
+            items.append(BulkItem(index, key, "not_run", error=error))
+        else:
+            items.append(BulkItem(index, key, "unknown" if _unknown(error) else "error", error=error))
     return BulkResult(items)

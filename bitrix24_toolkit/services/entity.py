@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 from ..errors import InvalidInputError
 from ..models.crm import Company, Contact, CrmEntity, Deal, Lead
 from ..models.meta import FieldInfo, Page
+from ..protocol.batch import Batch
 from ..protocol.call import Call, Flow, Stream, collect
 from ..protocol.envelope import APIResponse
 from .bulk import BulkResult, run_each
@@ -146,9 +147,13 @@ class EntityCalls(Generic[M]):
     def get_many(self, ids: Iterable[int], *, select: Iterable[str] | None = None) -> Flow[builtins.list[M]]:
         """The records with these ids, in the order given; ids not found are left out ({rest}.list)."""
         wanted = [ensure_id(value, "ids") for value in ids]
+        calls = [
+            self.list(filter={"@ID": list(chunk)}, select=select)
+            for chunk in chunks(sorted(set(wanted)), PAGE_SIZE)
+        ]
         found: dict[int, M] = {}
-        for chunk in chunks(sorted(set(wanted)), PAGE_SIZE):
-            page = yield self.list(filter={"@ID": list(chunk)}, select=select)
+        for outcome in (yield Batch(calls)) if calls else []:
+            page = outcome.unwrap()  # 50 ids per list call, 50 calls (2,500 ids) per request
             found.update({row.id: row for row in page.items if row.id is not None})
         return [found[i] for i in wanted if i in found]
 

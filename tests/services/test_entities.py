@@ -143,7 +143,7 @@ async def test_get_many_keeps_the_order_given(client: Any, emu: Emulator) -> Non
     emu.reset_stats()
     rows = await client.crm.deal.get_many(wanted)
     assert [d.id for d in rows] == [7, 115, 3, 60]
-    assert emu.stats.calls["crm.deal.list"] == 1
+    assert emu.stats.requests == 1
 
 
 async def test_bulk_results_report_every_item(client: Any, emu: Emulator) -> None:
@@ -162,10 +162,11 @@ async def test_bulk_write_with_a_lost_answer_is_unknown_not_repeated(client: Any
     from bitrix24_toolkit.testing.emulator.faults import FaultRule, Faults
 
     await client.crm.lead.fields()
-    emu.faults = Faults(seed=3, rules=[FaultRule("crm.lead.add", timeout=1.0)])
+    emu.faults = Faults(seed=3, rules=[FaultRule("batch", timeout=1.0)])
     result = await client.crm.lead.add_many([{"TITLE": "X"}, {"TITLE": "Y"}])
     assert [item.outcome for item in result] == ["unknown", "unknown"]
     assert len(emu.call("crm.lead.list", {})[1]["result"]) == 2  # written once each, never repeated
+    assert emu.stats.calls["batch"] == 1
 
 
 async def test_user_current(client: Any) -> None:
@@ -181,3 +182,39 @@ async def test_boolean_filters_on_yes_no_fields_mean_y_and_n(client: Any, emu: E
     others = await client.crm.company.list_all(filter={"IS_MY_COMPANY": False})
     assert [c.title for c in mine] == ["Мы"]
     assert [c.title for c in others] == ["Клиент"]
+
+
+async def test_get_many_fetches_2500_ids_in_one_request(client: Any, emu: Emulator) -> None:
+    for start in range(0, 2600, 50):
+        emu.call("batch", {"cmd": {f"a{i}": f"crm.deal.add?fields[TITLE]=D{start + i}" for i in range(50)}})
+    emu.reset_stats()
+    rows = await client.crm.deal.get_many(range(1, 2501))
+    assert [d.id for d in rows] == list(range(1, 2501))
+    assert emu.stats.requests == 1
+
+
+async def test_bulk_add_of_2000_items_is_40_requests_with_every_id(client: Any, emu: Emulator) -> None:
+    await client.crm.lead.fields()
+    emu.reset_stats()
+    result = await client.crm.lead.add_many([{"TITLE": f"Лид {i}"} for i in range(2000)])
+    assert result.all_ok
+    assert sorted(result.values) == list(range(1, 2001))
+    assert emu.stats.requests == 40
+
+
+async def test_get_many_fetches_2500_ids_in_one_request(client: Any, emu: Emulator) -> None:
+    for start in range(0, 2600, 50):
+        emu.call("batch", {"cmd": {f"a{i}": f"crm.deal.add?fields[TITLE]=D{start + i}" for i in range(50)}})
+    emu.reset_stats()
+    rows = await client.crm.deal.get_many(range(1, 2501))
+    assert [d.id for d in rows] == list(range(1, 2501))
+    assert emu.stats.requests == 1
+
+
+async def test_bulk_add_of_2000_items_is_40_requests_with_every_id(client: Any, emu: Emulator) -> None:
+    await client.crm.lead.fields()
+    emu.reset_stats()
+    result = await client.crm.lead.add_many([{"TITLE": f"Лид {i}"} for i in range(2000)])
+    assert result.all_ok
+    assert sorted(result.values) == list(range(1, 2001))
+    assert emu.stats.requests == 40

@@ -9,6 +9,7 @@ case-insensitive strings. A list value without an operator means IN, as in Bitri
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -21,9 +22,12 @@ from .registry import ListResult, PortalError
 __all__ = [
     "PAGE_SIZE",
     "Condition",
+    "compile_filter",
     "filter_fields",
     "filter_rows",
+    "list_rows",
     "matches",
+    "narrow_by_id",
     "order_rows",
     "page",
     "parse_condition",
@@ -72,32 +76,153 @@ def filter_fields(flt: Mapping[str, Any] | None) -> list[str]:
     return out
 
 
-def matches(row: Mapping[str, Any], flt: Mapping[str, Any] | None, get: Getter = _default_get) -> bool:
-    """Whether a row satisfies a filter (AND of its keys unless ``logic: OR``)."""
-    if not flt:
-        return True
-    if not isinstance(flt, Mapping):
-        return True  # Bitrix ignores a non-array filter ("filter=" sent empty)
+Predicate = Callable[[Mapping[str, Any]], bool]
+
+
+def compile_filter(flt: Mapping[str, Any] | None, get: Getter = _default_get) -> Predicate:
+    """A filter turned into one predicate, parsed once (IN lists become sets)."""
+    if not flt or not isinstance(flt, Mapping):
+        return lambda row: True  # Bitrix ignores a missing or non-array filter
     logic = str(flt.get("logic", flt.get("LOGIC", "AND"))).upper()
-    results: list[bool] = []
+    parts: list[Predicate] = []
     for key, value in flt.items():
         if key.lower() == "logic":
             continue
         if key.isdigit() and isinstance(value, Mapping):
-            results.append(matches(row, value, get))
+            parts.append(compile_filter(value, get))
             continue
-        cond = parse_condition(key, value)
-        results.append(_check(get(row, cond.field), cond))
-    if not results:
-        return True
-    return any(results) if logic == "OR" else all(results)
+        parts.append(_compile_condition(parse_condition(key, value), get))
+    if not parts:
+        return lambda row: True
+    if logic == "OR":
+        return lambda row: any(part(row) for part in parts)
+    if len(parts) == 1:
+        return parts[0]
+    return lambda row: all(part(row) for part in parts)
+
+
+def _compile_condition(cond: Condition, get: Getter) -> Predicate:
+    negative = cond.op.startswith("!")
+    base = cond.op[1:] if negative else cond.op
+    if base in ("@", "", "=") and isinstance(cond.value, list | tuple | Mapping):
+        options = _as_list(cond.value)
+        canon = {_canon(option) for option in options}
+        if all(key is not None for key in canon):
+
+            def in_set(row: Mapping[str, Any]) -> bool:
+                stored = get(row, cond.field)
+                values = stored if isinstance(stored, list | tuple) and stored else [stored]
+                hit = any(_canon(value) in canon for value in values)
+                return not hit if negative else hit
+
+            return in_set
+    return lambda row: _check(get(row, cond.field), cond)
+
+
+def _canon(value: Any) -> Any:
+    """A hashable key equal for values the portal compares as equal (numbers by value, text caselessly)."""
+    if value is None or value == "":
+        return ""
+    number = _number(value)
+    if number is not None:
+        return number
+    if isinstance(value, str):
+        return value.lower()
+    if isinstance(value, bool):
+        return "y" if value else "n"
+    return None  # not hashable in a meaningful way: fall back to pairwise comparison
+
+
+def matches(row: Mapping[str, Any], flt: Mapping[str, Any] | None, get: Getter = _default_get) -> bool:
+    """Whether a row satisfies a filter (AND of its keys unless ``logic: OR``)."""
+    return compile_filter(flt, get)(row)
 
 
 def filter_rows(
     rows: Iterable[Mapping[str, Any]], flt: Mapping[str, Any] | None, get: Getter = _default_get
 ) -> list[Mapping[str, Any]]:
     """The rows that satisfy a filter, in their original order."""
-    return [row for row in rows if matches(row, flt, get)]
+    predicate = compile_filter(flt, get)
+    return [row for row in rows if predicate(row)]
+
+
+def narrow_by_id(
+    table: Mapping[int, Mapping[str, Any]], flt: Mapping[str, Any] | None, id_field: str
+) -> list[Mapping[str, Any]]:
+    """The rows of an id-keyed table that the filter's conditions on the id can match, in id order.
+
+    Uses the table's key order (ids only grow) and binary search for ``>``, ``>=``, ``<``, ``<=``,
+    ``=`` and ``@`` on the id, so keyset paging costs what an index lookup costs on a real portal; every
+    condition is still checked afterwards by :func:`filter_rows`.
+    """
+    keys = list(table)
+    if keys != sorted(keys):
+        keys.sort()
+    low, high = 0, len(keys)
+    wanted: set[int] | None = None
+    if isinstance(flt, Mapping) and str(flt.get("logic", flt.get("LOGIC", "AND"))).upper() != "OR":
+        for key, value in flt.items():
+            cond = parse_condition(str(key), value)
+            if cond.field != id_field or isinstance(value, Mapping):
+                continue
+            if cond.op in ("@", "=") and isinstance(value, list | tuple):
+                numbers = {int(n) for n in (_number(v) for v in value) if n is not None and n == int(n)}
+                wanted = numbers if wanted is None else wanted & numbers
+                continue
+            number = _number(value)
+            if number is None:
+                continue
+            if cond.op == ">":
+                low = max(low, bisect.bisect_right(keys, number))
+            elif cond.op == ">=":
+                low = max(low, bisect.bisect_left(keys, number))
+            elif cond.op == "<":
+                high = min(high, bisect.bisect_left(keys, number))
+            elif cond.op == "<=":
+                high = min(high, bisect.bisect_right(keys, number))
+            elif cond.op in ("=", "@") and number == int(number):
+                wanted = {int(number)} if wanted is None else wanted & {int(number)}
+    if wanted is not None:
+        window = set(keys[low:high])
+        return [table[k] for k in sorted(wanted) if k in window]
+    return [table[k] for k in keys[low:high]]
+
+
+def list_rows(
+    table: Mapping[int, Mapping[str, Any]],
+    flt: Mapping[str, Any] | None,
+    order: Mapping[str, Any] | None,
+    start: Any,
+    get: Getter = _default_get,
+    *,
+    id_field: str = "ID",
+) -> ListResult:
+    """A whole ``*.list`` over an id-keyed table: narrow by id, filter, order (skipped for id order), page.
+
+    With ``start=-1`` and id order only the first 50 matching rows are looked at, as an index scan would.
+    """
+    predicate = compile_filter(flt if isinstance(flt, Mapping) else None, get)
+    candidates = narrow_by_id(table, flt if isinstance(flt, Mapping) else None, id_field)
+    spec = {str(k): str(v).upper() for k, v in order.items()} if isinstance(order, Mapping) and order else {}
+    by_id = not spec or list(spec) == [id_field]
+    if by_id and parse_start(start) == -1:
+        chosen: list[Mapping[str, Any]] = []
+        source = reversed(candidates) if spec.get(id_field) == "DESC" else candidates
+        for row in source:
+            if predicate(row):
+                chosen.append(row)
+                if len(chosen) == PAGE_SIZE:
+                    break
+        return ListResult(chosen, total=0, next=None)
+    rows = [row for row in candidates if predicate(row)]
+    if by_id:
+        if spec.get(id_field) == "DESC":
+            rows.reverse()
+        elif spec and spec.get(id_field) != "ASC":
+            raise PortalError("INVALID_ARG_VALUE", f"Invalid sort direction '{order}'")
+    else:
+        rows = order_rows(rows, spec, get)
+    return page(rows, start)
 
 
 # --------------------------------------------------------------------------------------- comparisons
@@ -109,12 +234,16 @@ def _as_list(value: Any) -> list[Any]:
     return [value]
 
 
-def _number(value: Any) -> Decimal | None:
+def _number(value: Any) -> Decimal | int | None:
     if isinstance(value, bool) or value is None:
         return None
-    if isinstance(value, int | float | Decimal):
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float | Decimal):
         return Decimal(str(value))
     if isinstance(value, str):
+        if value.isdigit():
+            return int(value)
         text = value.strip()
         if not text or not re.fullmatch(r"-?\d+(\.\d+)?", text):
             return None

@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..query import filter_rows as _filter_rows
-from ..query import order_rows, page, parse_condition
+from ..query import list_rows, parse_condition
 from ..registry import Ctx, ListResult, method
 from ._crm_common import (
     fields_param,
@@ -131,16 +130,18 @@ def _register(spec: EntitySpec) -> None:
         uf_names = [str(u["FIELD_NAME"]) for u in ufs]
         get_value = _getter(spec)
         flt = _known_filter(spec, uf_names, ctx.param("filter"))
-        rows = _filter_rows(ctx.state.table(spec.name).values(), flt, get_value)
         order = ctx.param("order")
         if isinstance(order, Mapping):
             known = set(spec.by_name) | set(uf_names)
-            order = {k: v for k, v in order.items() if str(k).upper() in known}
-        rows = order_rows(
-            rows, order if isinstance(order, Mapping) else None, get_value, default={"ID": "ASC"}
-        )
+            order = {str(k).upper(): v for k, v in order.items() if str(k).upper() in known}
         select = legacy_select(uf_names, spec, ctx.param("select"))
-        result = page(rows, ctx.param("start"))
+        result = list_rows(
+            ctx.state.table(spec.name),
+            flt,
+            order if isinstance(order, Mapping) else None,
+            ctx.param("start"),
+            get_value,
+        )
         result.result = [render_legacy(spec, row, ufs, select) for row in result.result]
         return result
 

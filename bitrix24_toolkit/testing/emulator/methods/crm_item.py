@@ -13,8 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..query import filter_rows as _filter_rows
-from ..query import order_rows, page
+from ..query import list_rows
 from ..registry import Ctx, ListResult, PortalError, method
 from ._crm_common import render_item_value, to_int, uf_rows, yn
 from ._crm_directory import ensure_directories
@@ -186,14 +185,17 @@ def item_list(ctx: Ctx) -> ListResult:
     ufs, original = _ufs(ctx.state, spec), _original(ctx)
     get_value = _getter(spec, uf_item_names(ufs, original))
     flt = ctx.param("filter")
-    rows = _filter_rows(
-        ctx.state.table(spec.name).values(), flt if isinstance(flt, Mapping) else None, get_value
-    )
     order = ctx.param("order")
-    rows = order_rows(rows, order if isinstance(order, Mapping) else None, get_value, default={"id": "ASC"})
     select = ctx.param("select")
     chosen = [str(s) for s in select] if isinstance(select, list | tuple) and select else None
-    result = page(rows, ctx.param("start"))
+    result = list_rows(
+        ctx.state.table(spec.name),
+        flt if isinstance(flt, Mapping) else None,
+        order if isinstance(order, Mapping) else None,
+        ctx.param("start"),
+        get_value,
+        id_field="id",
+    )
     result.result = {
         "items": [render_item(spec, r, ufs, original=original, select=chosen) for r in result.result]
     }

@@ -1,0 +1,206 @@
+"""Benchmark results: one row per (task, library), our ratios to the peers, the issue's targets, output."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+__all__ = ["COLUMNS", "Result", "Target", "check_targets", "markdown", "ratios", "text_table", "write"]
+
+COLUMNS = (
+    "task",
+    "library",
+    "status",
+    "wall s",
+    "HTTP requests",
+    "503/429",
+    "rows",
+    "dup/missing",
+    "modelled server s",
+    "our ratio",
+    "note",
+)
+
+
+@dataclass
+class Result:
+    """What one library did on one task (``None``: not measured)."""
+
+    task: str
+    peer: str
+    status: str  # ok | wrong | error | timeout | n/a
+    wall: float | None = None
+    requests: int | None = None
+    status_503: int | None = None
+    status_429: int | None = None
+    rows: int | None = None
+    duplicates: int | None = None
+    missing: int | None = None
+    server_time: float | None = None
+    note: str = ""
+
+
+@dataclass
+class Target:
+    """One target of the issue and whether this run met it (``None``: could not be judged)."""
+
+    task: str
+    text: str
+    met: bool | None
+    detail: str
+
+
+def _find(results: list[Result], task: str, peer: str) -> Result | None:
+    return next((r for r in results if r.task == task and r.peer == peer), None)
+
+
+def ratios(results: list[Result], task: str) -> dict[str, float]:
+    """Our wall time divided by each other library's (those that completed the task)."""
+    ours = _find(results, task, "ours")
+    if ours is None or ours.wall is None or ours.status not in ("ok", "wrong"):
+        return {}
+    out = {}
+    for other in results:
+        if other.task == task and other.peer != "ours" and other.status == "ok" and other.wall:
+            out[other.peer] = ours.wall / other.wall
+    return out
+
+
+def _wall_target(results: list[Result], task: str, peer: str, limit: float) -> Target:
+    text = f"wall <= {limit:g}x {peer}"
+    ours, other = _find(results, task, "ours"), _find(results, task, peer)
+    if ours is None or other is None or other.status != "ok" or other.wall is None:
+        return Target(task, text, None, f"{peer} did not complete")
+    if ours.status != "ok" or ours.wall is None:
+        return Target(task, text, False, f"ours: {ours.status}")
+    ratio = ours.wall / other.wall
+    return Target(task, text, ratio <= limit, f"{ratio:.2f}x")
+
+
+def _ours_check(
+    results: list[Result], task: str, text: str, test: Callable[[Result], bool], show: Callable[[Result], str]
+) -> Target:
+    ours = _find(results, task, "ours")
+    if ours is None:
+        return Target(task, text, None, "not run")
+    if ours.status in ("n/a",):
+        return Target(task, text, None, ours.status)
+    return Target(task, text, ours.status == "ok" and test(ours), show(ours))
+
+
+def _server_target(results: list[Result]) -> Target:
+    text = "modelled server time <= 1.1x b24pysdk"
+    ours, sdk = _find(results, "e", "ours"), _find(results, "e", "b24pysdk")
+    if ours is None or sdk is None or sdk.status != "ok" or not sdk.server_time:
+        return Target("e", text, None, "b24pysdk did not complete")
+    if ours.status != "ok" or ours.server_time is None:
+        return Target("e", text, False, f"ours: {ours.status}")
+    ratio = ours.server_time / sdk.server_time
+    return Target("e", text, ratio <= 1.1, f"{ratio:.2f}x")
+
+
+def check_targets(results: list[Result]) -> list[Target]:
+    """The issue's targets, judged on this run (only for tasks that ran)."""
+    tasks = {r.task for r in results}
+    out: list[Target] = []
+    for task in ("a", "b"):
+        if task in tasks:
+            out.append(_wall_target(results, task, "fast", 0.8))
+            fast = _find(results, task, "fast")
+            limit = fast.requests if fast is not None and fast.status == "ok" else None
+            out.append(
+                _ours_check(
+                    results,
+                    task,
+                    "requests <= fast-bitrix24's, no 503",
+                    lambda r, lim=limit: (lim is None or (r.requests or 0) <= lim) and r.status_503 == 0,
+                    lambda r, lim=limit: f"{r.requests} requests (fast: {lim}), {r.status_503} x 503",
+                )
+            )
+    if "c" in tasks:
+        out.append(_ours_check(results, "c", "one request", lambda r: r.requests == 1, lambda r: f"{r.requests}"))
+    if "d" in tasks:
+        out.append(
+            _ours_check(
+                results, "d", "at most 3 requests", lambda r: (r.requests or 0) <= 3, lambda r: f"{r.requests}"
+            )
+        )
+        out.extend(_wall_target(results, "d", peer, 0.1) for peer in ("fast", "b24pysdk"))
+    if "e" in tasks:
+        out.append(
+            _ours_check(
+                results, "e", "completes, no 429", lambda r: r.status_429 == 0, lambda r: f"{r.status_429} x 429"
+            )
+        )
+        out.append(_wall_target(results, "e", "b24pysdk", 0.3))
+        out.append(_server_target(results))
+    if "f" in tasks:
+        out.append(_wall_target(results, "f", "raw", 2.0))
+    return out
+
+
+def _num(value: float | None, digits: int = 2) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def _cells(result: Result, results: list[Result]) -> list[str]:
+    ratio = ", ".join(f"{p} {v:.2f}x" for p, v in ratios(results, result.task).items())
+    pair = "-" if result.status_503 is None else f"{result.status_503}/{result.status_429}"
+    dup = "-" if result.duplicates is None else f"{result.duplicates}/{result.missing}"
+    return [
+        result.task,
+        result.peer,
+        result.status,
+        _num(result.wall),
+        "-" if result.requests is None else str(result.requests),
+        pair,
+        "-" if result.rows is None else str(result.rows),
+        dup,
+        _num(result.server_time),
+        ratio if result.peer == "ours" else "",
+        result.note,
+    ]
+
+
+def text_table(results: list[Result], targets: list[Target]) -> str:
+    """A plain-text table plus the targets, for the terminal."""
+    rows = [list(COLUMNS)] + [_cells(r, results) for r in results]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS) - 1)]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)) + "  " + row[-1] for row in rows]
+    lines.insert(1, "-" * (sum(widths) + 2 * len(widths) + 4))
+    lines.append("")
+    lines.extend(_target_lines(targets))
+    return "\n".join(lines)
+
+
+def _target_lines(targets: list[Target]) -> list[str]:
+    verdict = {True: "MET", False: "MISSED", None: "n/a"}
+    return [f"({t.task}) {t.text}: {verdict[t.met]} ({t.detail})" for t in targets]
+
+
+def markdown(results: list[Result], targets: list[Target], header: str) -> str:
+    """The table and targets as markdown."""
+    lines = [header, "", "| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+    for result in results:
+        lines.append("| " + " | ".join(c.replace("|", "/") for c in _cells(result, results)) + " |")
+    lines += ["", "Targets:", ""]
+    lines += [f"- {line}" for line in _target_lines(targets)]
+    return "\n".join(lines) + "\n"
+
+
+def write(directory: Path, stem: str, results: list[Result], targets: list[Target], meta: dict[str, Any]) -> Path:
+    """Write ``<stem>.md`` and ``<stem>.json`` under ``directory``; return the markdown path."""
+    directory.mkdir(parents=True, exist_ok=True)
+    header = f"# Benchmark {stem}\n\n" + "\n".join(f"- {k}: {v}" for k, v in meta.items())
+    path = directory / f"{stem}.md"
+    path.write_text(markdown(results, targets, header), encoding="utf-8")
+    payload = {
+        "meta": meta,
+        "results": [asdict(r) for r in results],
+        "targets": [asdict(t) for t in targets],
+    }
+    (directory / f"{stem}.json").write_text(json.dumps(payload, indent=1), encoding="utf-8")
+    return path

@@ -1,0 +1,51 @@
+"""One (task, library) run in its own process: ``python -m benchmarks.worker SPEC.json``.
+
+The spec names the task, the library, the webhook URL and where to write the answer (JSON): ``wall``
+seconds of the task itself (imports and process start excluded), the ids got back, a note, or ``error``
+/ ``na`` (the library cannot do the task). The parent kills the process when the task's time is up.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+from .peers import RUNNERS, NotApplicable
+from .tasks import Task
+
+__all__ = ["main"]
+
+
+def _run(spec: dict[str, Any]) -> dict[str, Any]:
+    task = Task(**spec["task"])
+    if not task.network:
+        from .parsing import measure
+
+        return measure(task)
+    runner = RUNNERS[spec["peer"]]
+    start = time.perf_counter()
+    try:
+        answer = runner(task, spec["url"], spec["secret"], spec["ids"])
+    except NotApplicable as exc:
+        return {"na": str(exc)}
+    except Exception as exc:
+        detail = traceback.format_exception_only(exc)[-1].strip()
+        return {"error": detail[:300], "wall": time.perf_counter() - start}
+    return {**answer, "wall": time.perf_counter() - start}
+
+
+def main(argv: list[str]) -> int:
+    """Run the spec in ``argv[1]`` and write the answer next to it (``<spec>.out.json``)."""
+    spec_path = Path(argv[1])
+    spec = json.loads(spec_path.read_text(encoding="utf-8"))
+    out = _run(spec)
+    Path(spec["answer"]).write_text(json.dumps(out), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv))
