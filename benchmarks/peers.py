@@ -66,7 +66,7 @@ async def _ours_concurrent(url: str, ids: list[int]) -> Answer:
 # ------------------------------------------------------------------------------------ fast-bitrix24
 def fast(task: Task, url: str, secret: str, ids: list[int]) -> Answer:
     """fast-bitrix24: ``get_all``, ``call`` with a list, ``get_by_ID``, ``BitrixAsync.call`` gathered."""
-    from fast_bitrix24 import Bitrix, BitrixAsync
+    from fast_bitrix24 import Bitrix, BitrixAsync  # type: ignore[import-untyped]
 
     if task.key == "d":
 
@@ -74,7 +74,9 @@ def fast(task: Task, url: str, secret: str, ids: list[int]) -> Answer:
             bitrix = BitrixAsync(url, verbose=False)
             return list(await asyncio.gather(*(bitrix.call("crm.deal.get", {"ID": i}) for i in ids)))
 
-        return _answer([row["ID"] for row in asyncio.run(gets())])
+        # a single call travels as a one-command batch and comes back keyed by its order label
+        rows = [row if "ID" in row else next(iter(row.values())) for row in asyncio.run(gets())]
+        return _answer([row["ID"] for row in rows], "each call is a one-command batch")
     bitrix = Bitrix(url, verbose=False)
     if task.key in ("a", "e"):
         return _answer([row["ID"] for row in bitrix.get_all("crm.deal.list", {"select": SELECT})])
@@ -103,9 +105,7 @@ def b24pysdk(task: Task, url: str, secret: str, ids: list[int]) -> Answer:
         rows = token.call_list_fast("crm.deal.list", {"select": SELECT})["result"]
         return _answer([row["ID"] for row in rows], "call_list_fast")
     if task.key == "b":
-        methods = {
-            f"l{i}": ("crm.lead.add", {"fields": {"TITLE": lead_title(i)}}) for i in range(task.size)
-        }
+        methods = {f"l{i}": ("crm.lead.add", {"fields": {"TITLE": lead_title(i)}}) for i in range(task.size)}
         answer = token.call_batches(methods)["result"]
         results = answer["result"]
         values = results.values() if isinstance(results, dict) else results

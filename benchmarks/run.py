@@ -41,7 +41,9 @@ def _csv(value: str, allowed: tuple[str, ...] | list[str]) -> list[str]:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--tasks", default=",".join(TASKS), type=lambda v: _csv(v, list(TASKS)))
     parser.add_argument("--peers", default=",".join(PEERS), type=lambda v: _csv(v, PEERS))
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every row count (0.1: quick run)")
@@ -70,10 +72,10 @@ def run(
             started = time.perf_counter()
             if progress:
                 print(f"[{key}] {task.title} (size {task.size}) - {peer} ...", end="", flush=True)
-            results.extend(run_case(task, peer, cost=cost))
+            new = run_case(task, peer, cost=cost)
+            results.extend(new)
             if progress:
-                print(f" {results[-1].status if peer != 'ours' or task.network else 'done'}"
-                      f" in {time.perf_counter() - started:.1f}s", flush=True)
+                print(f" {new[0].status} in {time.perf_counter() - started:.1f}s", flush=True)
     return results
 
 
@@ -85,7 +87,11 @@ def main(argv: list[str] | None = None) -> int:
     targets = check_targets(results)
     print()
     print(text_table(results, targets))
-    label = "full" if args.scale == 1 and len(args.tasks) == len(TASKS) else f"s{args.scale:g}-{''.join(args.tasks)}"
+    label = (
+        "full"
+        if args.scale == 1 and len(args.tasks) == len(TASKS)
+        else f"s{args.scale:g}-{''.join(args.tasks)}"
+    )
     meta = {
         "started": begun.isoformat(timespec="seconds"),
         "scale": args.scale,

@@ -54,7 +54,14 @@ TASKS: dict[str, Task] = {
             timeout=360.0,
             scale_cost=True,
         ),
-        Task("f", "parse 20,000 deals: models vs raw JSON", deals=20_000, size=20_000, timeout=180.0, network=False),
+        Task(
+            "f",
+            "parse 20,000 deals: models vs raw JSON",
+            deals=20_000,
+            size=20_000,
+            timeout=180.0,
+            network=False,
+        ),
     )
 }
 

@@ -140,6 +140,7 @@ class ItemCalls:
             lambda row: row.id,
             id_field="id",
             limit=limit,
+            wrapper="items",
         )
 
     def list_all(

@@ -98,6 +98,7 @@ class StageHistoryCalls:
             lambda response: _parse_page(response).items,
             lambda row: row.id,
             limit=limit,
+            wrapper="items",
         )
 
     def list_all(
