@@ -201,21 +201,3 @@ async def test_bulk_add_of_2000_items_is_40_requests_with_every_id(client: Any, 
     assert result.all_ok
     assert sorted(result.values) == list(range(1, 2001))
     assert emu.stats.requests == 40
-
-
-async def test_get_many_fetches_2500_ids_in_one_request(client: Any, emu: Emulator) -> None:
-    for start in range(0, 2600, 50):
-        emu.call("batch", {"cmd": {f"a{i}": f"crm.deal.add?fields[TITLE]=D{start + i}" for i in range(50)}})
-    emu.reset_stats()
-    rows = await client.crm.deal.get_many(range(1, 2501))
-    assert [d.id for d in rows] == list(range(1, 2501))
-    assert emu.stats.requests == 1
-
-
-async def test_bulk_add_of_2000_items_is_40_requests_with_every_id(client: Any, emu: Emulator) -> None:
-    await client.crm.lead.fields()
-    emu.reset_stats()
-    result = await client.crm.lead.add_many([{"TITLE": f"Лид {i}"} for i in range(2000)])
-    assert result.all_ok
-    assert sorted(result.values) == list(range(1, 2001))
-    assert emu.stats.requests == 40

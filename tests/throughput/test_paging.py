@@ -54,7 +54,7 @@ async def test_same_with_the_async_client(count: int) -> None:
 
 def test_sparse_and_uneven_ids() -> None:
     emu = Emulator(limits="off")
-    ids = clone_deals(emu, 3000, start=7, step=3) + [9_500, 50_000, 50_001, 1_000_000]
+    ids = [*clone_deals(emu, 3000, start=7, step=3), 9500, 50000, 50001, 1000000]
     table = emu.state.table("deal")
     for extra in ids[-4:]:
         table[extra] = {**table[7], "ID": extra}
