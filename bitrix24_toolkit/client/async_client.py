@@ -15,6 +15,7 @@ from ..errors import Bitrix24Error
 from ..protocol.batch import Batch, Outcome
 from ..protocol.call import Call, Flow, Parallel, Step, Stream, drive_flow_async, drive_stream_async
 from ..protocol.envelope import APIResponse
+from .coalesce import Coalescer
 from .core import USER_AGENT, ClientCore, Encoding, NeedRefresh, Pause, PortalMovedHook
 from .limiter import LimiterState, Limits, limiter_for
 from .oauth import OAuth
@@ -47,6 +48,8 @@ class AsyncBitrix24:
         limits: Limits = "standard",
         retry: RetryPolicy | None = None,
         max_concurrency: int = 8,
+        coalesce: bool = True,
+        coalesce_window: float = 0.0,
     ) -> None:
         credentials = resolve_auth(webhook_url, auth)
         self._core = ClientCore(
@@ -61,6 +64,10 @@ class AsyncBitrix24:
         self.retry = retry if retry is not None else RetryPolicy()
         #: how many requests independent steps (batch chunks, ID ranges) may have in flight at once
         self.max_concurrency = max_concurrency
+        #: concurrent single calls are sent together in batches (``None`` when switched off)
+        self.coalescer = (
+            Coalescer(self._send_direct, self._parallel, window=coalesce_window) if coalesce else None
+        )
         #: check write fields against ``*.fields`` before sending (typos would be dropped silently)
         self.check_fields = check_fields
         self._owns_http = http_client is None
@@ -153,6 +160,11 @@ class AsyncBitrix24:
         return list(await asyncio.gather(*(one(call) for call in calls)))
 
     async def _send(self, call: Call[Any]) -> APIResponse:
+        if self.coalescer is not None and call.method.lower() != "batch":
+            return await self.coalescer.submit(call)
+        return await self._send_direct(call)
+
+    async def _send_direct(self, call: Call[Any]) -> APIResponse:
         read = call.read_only if call.read_only is not None else is_read_method(call.method)
         try:
             async for attempt in self.retry.async_retrying(call.method, read):

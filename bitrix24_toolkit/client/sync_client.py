@@ -15,6 +15,7 @@ from ..errors import Bitrix24Error
 from ..protocol.batch import Batch, Outcome
 from ..protocol.call import Call, Flow, Parallel, Step, Stream, drive_flow, drive_stream
 from ..protocol.envelope import APIResponse
+from .coalesce import Deferred
 from .core import USER_AGENT, ClientCore, Encoding, NeedRefresh, Pause, PortalMovedHook
 from .limiter import LimiterState, Limits, limiter_for
 from .oauth import OAuth
@@ -136,6 +137,10 @@ class Bitrix24:
         if isinstance(calls, Mapping):
             return {outcome.key: outcome for outcome in outcomes}
         return outcomes
+
+    def deferred(self) -> Deferred:
+        """``with b24.deferred() as d:`` queued ``d.call(...)`` calls go out together in batches (batch)."""
+        return Deferred(self)
 
     def _execute(self, step: Step) -> Any:
         if isinstance(step, Call):
