@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import socketserver
 import sys
 import time
 from pathlib import Path
@@ -79,9 +80,25 @@ def run(
     return results
 
 
+def _ignore_disconnects() -> None:
+    """A client that gives up (a failing peer, a killed worker) leaves the emulator's server threads writing
+    to closed sockets; print no traceback for those (this process only)."""
+    original = socketserver.BaseServer.handle_error
+    if getattr(original, "ignores_disconnects", False):
+        return
+
+    def handle_error(self: socketserver.BaseServer, request: object, client_address: object) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            original(self, request, client_address)  # type: ignore[arg-type]
+
+    handle_error.ignores_disconnects = True  # type: ignore[attr-defined]
+    socketserver.BaseServer.handle_error = handle_error  # type: ignore[method-assign]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark, print the table and write it under ``--out``."""
     args = _parser().parse_args(argv)
+    _ignore_disconnects()
     begun = dt.datetime.now()
     results = run(args.tasks, args.peers, scale=args.scale, timeout=args.timeout, cost=not args.no_cost)
     targets = check_targets(results)

@@ -127,6 +127,8 @@ class Emit(Generic[T_co]):
     """Yielded by a stream flow: items to hand to the caller now (e.g. one page of a list)."""
 
     items: Sequence[T_co]
+    #: the number of items the whole stream will give, when the portal said (for progress bars)
+    total: int | None = None
 
 
 #: A flow that streams: yields calls (receiving their values) and ``Emit`` batches of items for the caller.

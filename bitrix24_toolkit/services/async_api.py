@@ -8,7 +8,7 @@ import builtins
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, cast, overload
 
 from ..models.activity import Activity, TimelineComment
 from ..models.bindings import ContactBinding
@@ -222,17 +222,17 @@ class AsyncCompanyAPI:
         """Create a record and return its id; unknown or read-only fields are refused first (crm.company.add)."""
         return await self._client.run(self.calls.add(fields, params=params, check=check))
 
-    async def add_many(self, items: Sequence[Company | Mapping[str, Any]], *, params: Mapping[str, Any] | None=None) -> BulkResult:
+    async def add_many(self, items: Sequence[Company | Mapping[str, Any]], *, params: Mapping[str, Any] | None=None, progress: bool=False) -> BulkResult:
         """Create many records; the result gives each input item's new id or error (crm.company.add)."""
-        return await self._client.run(self.calls.add_many(items, params=params))
+        return await self._client.run(self.calls.add_many(items, params=params, progress=progress))
 
     async def delete(self, id: int) -> bool:
         """Delete a record (crm.company.delete)."""
         return await self._client.run(self.calls.delete(id))
 
-    async def delete_many(self, ids: Iterable[int]) -> BulkResult:
+    async def delete_many(self, ids: Iterable[int], *, progress: bool=False) -> BulkResult:
         """Delete many records; the result gives each id's outcome (crm.company.delete)."""
-        return await self._client.run(self.calls.delete_many(ids))
+        return await self._client.run(self.calls.delete_many(ids, progress=progress))
 
     async def fields(self) -> dict[str, FieldInfo]:
         """Descriptions of every field, custom ones included (crm.company.fields)."""
@@ -246,25 +246,37 @@ class AsyncCompanyAPI:
         """The records with these ids, in the order given; ids not found are left out (crm.company.list)."""
         return await self._client.run(self.calls.get_many(ids, select=select))
 
-    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None) -> AsyncIterator[Company]:
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> AsyncIterator[Company]: ...
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> AsyncIterator[dict[str, Any]]: ...
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> AsyncIterator[Company | dict[str, Any]]: ...
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> AsyncIterator[Company] | AsyncIterator[dict[str, Any]]:
         """Every matching record, streamed page by page (keyset by ID unless ordered) (crm.company.list)."""
-        return self._client.stream(self.calls.iter_all(filter=filter, select=select, order=order, limit=limit))
+        return cast("AsyncIterator[Company] | AsyncIterator[dict[str, Any]]", self._client.stream(cast(Any, self.calls.iter_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
 
     async def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0) -> Page[Company]:
         """One page of up to 50 records, with ``total`` and ``next`` (crm.company.list)."""
         return await self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start))
 
-    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None) -> builtins.list[Company]:
+    @overload
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> builtins.list[Company]: ...
+    @overload
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> builtins.list[dict[str, Any]]: ...
+    @overload
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[Company] | builtins.list[dict[str, Any]]: ...
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[Company] | builtins.list[dict[str, Any]]:
         """Every matching record in one list (crm.company.list)."""
-        return await self._client.run(self.calls.list_all(filter=filter, select=select, order=order, limit=limit))
+        return cast("builtins.list[Company] | builtins.list[dict[str, Any]]", await self._client.run(cast(Any, self.calls.list_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
 
     async def update(self, id: int, fields: Company | Mapping[str, Any], *, params: Mapping[str, Any] | None=None, check: bool=True) -> bool:
         """Change the given fields of a record; the others stay as they are (crm.company.update)."""
         return await self._client.run(self.calls.update(id, fields, params=params, check=check))
 
-    async def update_many(self, changes: Mapping[int, Company | Mapping[str, Any]] | Sequence[tuple[int, Company | Mapping[str, Any]]]) -> BulkResult:
+    async def update_many(self, changes: Mapping[int, Company | Mapping[str, Any]] | Sequence[tuple[int, Company | Mapping[str, Any]]], *, progress: bool=False) -> BulkResult:
         """Update many records (``{id: fields}``); the result gives each one's outcome (crm.company.update)."""
-        return await self._client.run(self.calls.update_many(changes))
+        return await self._client.run(self.calls.update_many(changes, progress=progress))
 
     @cached_property
     def userfield(self) -> AsyncCompanyUserFieldAPI:
@@ -313,17 +325,17 @@ class AsyncContactAPI:
         """Create a record and return its id; unknown or read-only fields are refused first (crm.contact.add)."""
         return await self._client.run(self.calls.add(fields, params=params, check=check))
 
-    async def add_many(self, items: Sequence[Contact | Mapping[str, Any]], *, params: Mapping[str, Any] | None=None) -> BulkResult:
+    async def add_many(self, items: Sequence[Contact | Mapping[str, Any]], *, params: Mapping[str, Any] | None=None, progress: bool=False) -> BulkResult:
         """Create many records; the result gives each input item's new id or error (crm.contact.add)."""
-        return await self._client.run(self.calls.add_many(items, params=params))
+        return await self._client.run(self.calls.add_many(items, params=params, progress=progress))
 
     async def delete(self, id: int) -> bool:
         """Delete a record (crm.contact.delete)."""
         return await self._client.run(self.calls.delete(id))
 
-    async def delete_many(self, ids: Iterable[int]) -> BulkResult:
+    async def delete_many(self, ids: Iterable[int], *, progress: bool=False) -> BulkResult:
         """Delete many records; the result gives each id's outcome (crm.contact.delete)."""
-        return await self._client.run(self.calls.delete_many(ids))
+        return await self._client.run(self.calls.delete_many(ids, progress=progress))
 
     async def fields(self) -> dict[str, FieldInfo]:
         """Descriptions of every field, custom ones included (crm.contact.fields)."""
@@ -337,25 +349,37 @@ class AsyncContactAPI:
         """The records with these ids, in the order given; ids not found are left out (crm.contact.list)."""
         return await self._client.run(self.calls.get_many(ids, select=select))
 
-    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None) -> AsyncIterator[Contact]:
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> AsyncIterator[Contact]: ...
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> AsyncIterator[dict[str, Any]]: ...
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> AsyncIterator[Contact | dict[str, Any]]: ...
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> AsyncIterator[Contact] | AsyncIterator[dict[str, Any]]:
         """Every matching record, streamed page by page (keyset by ID unless ordered) (crm.contact.list)."""
-        return self._client.stream(self.calls.iter_all(filter=filter, select=select, order=order, limit=limit))
+        return cast("AsyncIterator[Contact] | AsyncIterator[dict[str, Any]]", self._client.stream(cast(Any, self.calls.iter_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
 
     async def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0) -> Page[Contact]:
         """One page of up to 50 records, with ``total`` and ``next`` (crm.contact.list)."""
         return await self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start))
 
-    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None) -> builtins.list[Contact]:
+    @overload
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> builtins.list[Contact]: ...
+    @overload
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> builtins.list[dict[str, Any]]: ...
+    @overload
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[Contact] | builtins.list[dict[str, Any]]: ...
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[Contact] | builtins.list[dict[str, Any]]:
         """Every matching record in one list (crm.contact.list)."""
-        return await self._client.run(self.calls.list_all(filter=filter, select=select, order=order, limit=limit))
+        return cast("builtins.list[Contact] | builtins.list[dict[str, Any]]", await self._client.run(cast(Any, self.calls.list_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
 
     async def update(self, id: int, fields: Contact | Mapping[str, Any], *, params: Mapping[str, Any] | None=None, check: bool=True) -> bool:
         """Change the given fields of a record; the others stay as they are (crm.contact.update)."""
         return await self._client.run(self.calls.update(id, fields, params=params, check=check))
 
-    async def update_many(self, changes: Mapping[int, Contact | Mapping[str, Any]] | Sequence[tuple[int, Contact | Mapping[str, Any]]]) -> BulkResult:
+    async def update_many(self, changes: Mapping[int, Contact | Mapping[str, Any]] | Sequence[tuple[int, Contact | Mapping[str, Any]]], *, progress: bool=False) -> BulkResult:
         """Update many records (``{id: fields}``); the result gives each one's outcome (crm.contact.update)."""
-        return await self._client.run(self.calls.update_many(changes))
+        return await self._client.run(self.calls.update_many(changes, progress=progress))
 
     @cached_property
     def userfield(self) -> AsyncContactUserFieldAPI:
@@ -476,9 +500,9 @@ class AsyncDealAPI:
         """Create a record and return its id; unknown or read-only fields are refused first (crm.deal.add)."""
         return await self._client.run(self.calls.add(fields, params=params, check=check))
 
-    async def add_many(self, items: Sequence[Deal | Mapping[str, Any]], *, params: Mapping[str, Any] | None=None) -> BulkResult:
+    async def add_many(self, items: Sequence[Deal | Mapping[str, Any]], *, params: Mapping[str, Any] | None=None, progress: bool=False) -> BulkResult:
         """Create many records; the result gives each input item's new id or error (crm.deal.add)."""
-        return await self._client.run(self.calls.add_many(items, params=params))
+        return await self._client.run(self.calls.add_many(items, params=params, progress=progress))
 
     @cached_property
     def contact_items(self) -> AsyncDealContactItemsAPI:
@@ -489,9 +513,9 @@ class AsyncDealAPI:
         """Delete a record (crm.deal.delete)."""
         return await self._client.run(self.calls.delete(id))
 
-    async def delete_many(self, ids: Iterable[int]) -> BulkResult:
+    async def delete_many(self, ids: Iterable[int], *, progress: bool=False) -> BulkResult:
         """Delete many records; the result gives each id's outcome (crm.deal.delete)."""
-        return await self._client.run(self.calls.delete_many(ids))
+        return await self._client.run(self.calls.delete_many(ids, progress=progress))
 
     async def fields(self) -> dict[str, FieldInfo]:
         """Descriptions of every field, custom ones included (crm.deal.fields)."""
@@ -505,17 +529,29 @@ class AsyncDealAPI:
         """The records with these ids, in the order given; ids not found are left out (crm.deal.list)."""
         return await self._client.run(self.calls.get_many(ids, select=select))
 
-    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None) -> AsyncIterator[Deal]:
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> AsyncIterator[Deal]: ...
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> AsyncIterator[dict[str, Any]]: ...
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> AsyncIterator[Deal | dict[str, Any]]: ...
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> AsyncIterator[Deal] | AsyncIterator[dict[str, Any]]:
         """Every matching record, streamed page by page (keyset by ID unless ordered) (crm.deal.list)."""
-        return self._client.stream(self.calls.iter_all(filter=filter, select=select, order=order, limit=limit))
+        return cast("AsyncIterator[Deal] | AsyncIterator[dict[str, Any]]", self._client.stream(cast(Any, self.calls.iter_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
 
     async def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0) -> Page[Deal]:
         """One page of up to 50 records, with ``total`` and ``next`` (crm.deal.list)."""
         return await self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start))
 
-    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None) -> builtins.list[Deal]:
+    @overload
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> builtins.list[Deal]: ...
+    @overload
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> builtins.list[dict[str, Any]]: ...
+    @overload
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[Deal] | builtins.list[dict[str, Any]]: ...
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[Deal] | builtins.list[dict[str, Any]]:
         """Every matching record in one list (crm.deal.list)."""
-        return await self._client.run(self.calls.list_all(filter=filter, select=select, order=order, limit=limit))
+        return cast("builtins.list[Deal] | builtins.list[dict[str, Any]]", await self._client.run(cast(Any, self.calls.list_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
 
     @cached_property
     def productrows(self) -> AsyncDealProductRowsAPI:
@@ -526,9 +562,9 @@ class AsyncDealAPI:
         """Change the given fields of a record; the others stay as they are (crm.deal.update)."""
         return await self._client.run(self.calls.update(id, fields, params=params, check=check))
 
-    async def update_many(self, changes: Mapping[int, Deal | Mapping[str, Any]] | Sequence[tuple[int, Deal | Mapping[str, Any]]]) -> BulkResult:
+    async def update_many(self, changes: Mapping[int, Deal | Mapping[str, Any]] | Sequence[tuple[int, Deal | Mapping[str, Any]]], *, progress: bool=False) -> BulkResult:
         """Update many records (``{id: fields}``); the result gives each one's outcome (crm.deal.update)."""
-        return await self._client.run(self.calls.update_many(changes))
+        return await self._client.run(self.calls.update_many(changes, progress=progress))
 
     @cached_property
     def userfield(self) -> AsyncDealUserFieldAPI:
@@ -673,9 +709,9 @@ class AsyncLeadAPI:
         """Create a record and return its id; unknown or read-only fields are refused first (crm.lead.add)."""
         return await self._client.run(self.calls.add(fields, params=params, check=check))
 
-    async def add_many(self, items: Sequence[Lead | Mapping[str, Any]], *, params: Mapping[str, Any] | None=None) -> BulkResult:
+    async def add_many(self, items: Sequence[Lead | Mapping[str, Any]], *, params: Mapping[str, Any] | None=None, progress: bool=False) -> BulkResult:
         """Create many records; the result gives each input item's new id or error (crm.lead.add)."""
-        return await self._client.run(self.calls.add_many(items, params=params))
+        return await self._client.run(self.calls.add_many(items, params=params, progress=progress))
 
     @cached_property
     def contact_items(self) -> AsyncLeadContactItemsAPI:
@@ -686,9 +722,9 @@ class AsyncLeadAPI:
         """Delete a record (crm.lead.delete)."""
         return await self._client.run(self.calls.delete(id))
 
-    async def delete_many(self, ids: Iterable[int]) -> BulkResult:
+    async def delete_many(self, ids: Iterable[int], *, progress: bool=False) -> BulkResult:
         """Delete many records; the result gives each id's outcome (crm.lead.delete)."""
-        return await self._client.run(self.calls.delete_many(ids))
+        return await self._client.run(self.calls.delete_many(ids, progress=progress))
 
     async def fields(self) -> dict[str, FieldInfo]:
         """Descriptions of every field, custom ones included (crm.lead.fields)."""
@@ -702,17 +738,29 @@ class AsyncLeadAPI:
         """The records with these ids, in the order given; ids not found are left out (crm.lead.list)."""
         return await self._client.run(self.calls.get_many(ids, select=select))
 
-    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None) -> AsyncIterator[Lead]:
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> AsyncIterator[Lead]: ...
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> AsyncIterator[dict[str, Any]]: ...
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> AsyncIterator[Lead | dict[str, Any]]: ...
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> AsyncIterator[Lead] | AsyncIterator[dict[str, Any]]:
         """Every matching record, streamed page by page (keyset by ID unless ordered) (crm.lead.list)."""
-        return self._client.stream(self.calls.iter_all(filter=filter, select=select, order=order, limit=limit))
+        return cast("AsyncIterator[Lead] | AsyncIterator[dict[str, Any]]", self._client.stream(cast(Any, self.calls.iter_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
 
     async def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0) -> Page[Lead]:
         """One page of up to 50 records, with ``total`` and ``next`` (crm.lead.list)."""
         return await self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start))
 
-    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None) -> builtins.list[Lead]:
+    @overload
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> builtins.list[Lead]: ...
+    @overload
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> builtins.list[dict[str, Any]]: ...
+    @overload
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[Lead] | builtins.list[dict[str, Any]]: ...
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[Lead] | builtins.list[dict[str, Any]]:
         """Every matching record in one list (crm.lead.list)."""
-        return await self._client.run(self.calls.list_all(filter=filter, select=select, order=order, limit=limit))
+        return cast("builtins.list[Lead] | builtins.list[dict[str, Any]]", await self._client.run(cast(Any, self.calls.list_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
 
     @cached_property
     def productrows(self) -> AsyncLeadProductRowsAPI:
@@ -723,9 +771,9 @@ class AsyncLeadAPI:
         """Change the given fields of a record; the others stay as they are (crm.lead.update)."""
         return await self._client.run(self.calls.update(id, fields, params=params, check=check))
 
-    async def update_many(self, changes: Mapping[int, Lead | Mapping[str, Any]] | Sequence[tuple[int, Lead | Mapping[str, Any]]]) -> BulkResult:
+    async def update_many(self, changes: Mapping[int, Lead | Mapping[str, Any]] | Sequence[tuple[int, Lead | Mapping[str, Any]]], *, progress: bool=False) -> BulkResult:
         """Update many records (``{id: fields}``); the result gives each one's outcome (crm.lead.update)."""
-        return await self._client.run(self.calls.update_many(changes))
+        return await self._client.run(self.calls.update_many(changes, progress=progress))
 
     @cached_property
     def userfield(self) -> AsyncLeadUserFieldAPI:

@@ -16,6 +16,7 @@ from ..errors import (
 from ..protocol.batch import Batch, NotRunError
 from ..protocol.batch import Outcome as BatchOutcome
 from ..protocol.call import Call, Flow
+from . import progress as progress_bars
 
 __all__ = ["BulkItem", "BulkResult", "Outcome", "run_each"]
 
@@ -91,11 +92,32 @@ def _unknown(error: Bitrix24Error) -> bool:
     return isinstance(error, TransportError) and error.sent
 
 
-def run_each(keys: Sequence[Any], make: Callable[[Any], Call[Any]]) -> Flow[BulkResult]:
-    """One call per key, sent in ``batch`` requests of 50 (chunks in parallel); one outcome per key."""
+#: With a progress bar, items go in waves of this many (8 parallel requests of 50) so the bar can move.
+_WAVE = 400
+
+
+def run_each(
+    keys: Sequence[Any], make: Callable[[Any], Call[Any]], *, progress: str | None = None
+) -> Flow[BulkResult]:
+    """One call per key, sent in ``batch`` requests of 50 (chunks in parallel); one outcome per key.
+
+    ``progress`` (a label) shows a bar advancing as each wave of requests returns.
+    """
     if not keys:
         return BulkResult([])
-    outcomes: list[BatchOutcome[Any]] = yield Batch([make(key) for key in keys])
+    calls = [make(key) for key in keys]
+    outcomes: list[BatchOutcome[Any]] = []
+    if progress is None:
+        outcomes = yield Batch(calls)
+    else:
+        bar = progress_bars.open_bar(progress, len(calls), "items")
+        try:
+            for start in range(0, len(calls), _WAVE):
+                wave: list[BatchOutcome[Any]] = yield Batch(calls[start : start + _WAVE])
+                outcomes.extend(wave)
+                bar.update(len(wave))
+        finally:
+            bar.close()
     items: list[BulkItem] = []
     for index, (key, outcome) in enumerate(zip(keys, outcomes, strict=True)):
         error = outcome.error

@@ -18,7 +18,7 @@ import pkgutil
 import re
 import sys
 import typing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
@@ -61,6 +61,8 @@ class _Member:
     forward: str
     returns: str
     doc: str
+    #: ``(args, inner return type)`` of each ``@overload`` of the factory method, in order
+    overloads: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _type_map(cls: type) -> dict[str, str]:
@@ -74,14 +76,24 @@ def _type_map(cls: type) -> dict[str, str]:
     return mapping
 
 
-def _function_node(owner: type, name: str) -> ast.FunctionDef:
+def _function_nodes(owner: type, name: str) -> list[ast.FunctionDef]:
     source = inspect.getsource(sys.modules[owner.__module__])
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.ClassDef) and node.name == owner.__name__:
-            for item in node.body:
-                if isinstance(item, ast.FunctionDef) and item.name == name:
-                    return item
+            found = [item for item in node.body if isinstance(item, ast.FunctionDef) and item.name == name]
+            if found:
+                return found
     raise LookupError(f"{owner.__name__}.{name} not found in source")
+
+
+def _is_overload(node: ast.FunctionDef) -> bool:
+    return any(ast.unparse(d) in ("overload", "typing.overload") for d in node.decorator_list)
+
+
+def _function_node(owner: type, name: str) -> ast.FunctionDef:
+    """The implementation (the definition that is not an ``@overload``)."""
+    nodes = _function_nodes(owner, name)
+    return next((n for n in reversed(nodes) if not _is_overload(n)), nodes[-1])
 
 
 def _forward(args: ast.arguments) -> str:
@@ -124,21 +136,64 @@ def _members(cls: type) -> list[_Member]:
         if not inspect.isfunction(attr):
             continue
         node = _function_node(owner, name)
-        returns = _substitute(ast.unparse(node.returns) if node.returns else "Any", mapping)
         doc = (inspect.getdoc(attr) or "").splitlines()[0].replace("{rest}", rest)
+        variants = [n for n in _function_nodes(owner, name) if _is_overload(n)]
+        overloads = []
+        for variant in variants:
+            _, inner = _split_return(
+                _substitute(ast.unparse(variant.returns) if variant.returns else "Any", mapping)
+            )
+            overloads.append((_substitute(ast.unparse(variant.args), mapping), inner))
+        first = variants[0] if variants else node
+        returns = _substitute(ast.unparse(first.returns) if first.returns else "Any", mapping)
         args = _substitute(ast.unparse(node.args), mapping)
-        annotations = _substitute(_annotation_text(node.args), mapping)
+        annotations = _substitute(
+            " ".join([_annotation_text(node.args), *(_annotation_text(v.args) for v in variants)]), mapping
+        )
         forward = _forward(node.args)
-        head = returns.split("[", 1)[0]
-        if head in ("Call", "Flow"):
-            inner = returns[len(head) + 1 : -1]
-            members.append(_Member(name, "call", args, annotations, forward, inner, doc))
-        elif head == "Stream":
-            inner = returns[len(head) + 1 : -1]
-            members.append(_Member(name, "stream", args, annotations, forward, inner, doc))
-        elif head.endswith("Calls"):
+        kind, inner = _split_return(returns)
+        if kind in ("call", "stream"):
+            members.append(_Member(name, kind, args, annotations, forward, inner, doc, overloads))
+        elif kind == "namespace":
             members.append(_Member(name, "namespace", args, annotations, forward, returns, doc))
     return members
+
+
+def _union_parts(text: str) -> list[str]:
+    """The members of a top-level ``A | B`` union (brackets respected)."""
+    parts, depth, current = [], 0, ""
+    for char in text:
+        depth += char in "[("
+        depth -= char in "])"
+        if char == "|" and depth == 0:
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += char
+    parts.append(current.strip())
+    return [p for p in parts if p]
+
+
+def _split_return(returns: str) -> tuple[str, str]:
+    """``Call[X]``/``Flow[X]`` -> ("call", X); ``Stream[X]`` -> ("stream", X); ``XCalls`` -> namespace.
+
+    A union of such types (``Stream[A] | Stream[B]``) gives the union of their insides.
+    """
+    parts = _union_parts(returns)
+    if len(parts) > 1:
+        split = [_split_return(part) for part in parts]
+        kinds = {kind for kind, _ in split}
+        if len(kinds) == 1:
+            return kinds.pop(), " | ".join(dict.fromkeys(inner for _, inner in split))
+        return "other", returns
+    head = returns.split("[", 1)[0]
+    if head in ("Call", "Flow"):
+        return "call", returns[len(head) + 1 : -1]
+    if head == "Stream":
+        return "stream", returns[len(head) + 1 : -1]
+    if head.endswith("Calls"):
+        return "namespace", returns
+    return "other", returns
 
 
 def _api_name(factory: str, mode: str) -> str:
@@ -185,6 +240,9 @@ def _class_source(cls: type, mode: str) -> tuple[str, set[str]]:
                 f'        """{member.doc}"""',
                 f"        return {child}(self._client, {call})",
             ]
+        elif member.overloads:
+            lines += _overloaded(member, call, mode)
+            used |= {"overload", "cast", "Any"}
         elif member.kind == "stream":
             iterator = "Iterator" if mode == "sync" else "AsyncIterator"
             lines += [
@@ -205,6 +263,31 @@ def _class_source(cls: type, mode: str) -> tuple[str, set[str]]:
                 f"        return await self._client.run({call})",
             ]
     return "\n".join(lines), used
+
+
+def _overloaded(member: _Member, call: str, mode: str) -> list[str]:
+    """``@overload`` variants plus an implementation returning their union."""
+    iterator = "Iterator" if mode == "sync" else "AsyncIterator"
+    asynchronous = mode == "async" and member.kind == "call"
+    prefix = "async def" if asynchronous else "def"
+
+    def shown(inner: str) -> str:
+        return f"{iterator}[{inner}]" if member.kind == "stream" else inner
+
+    lines: list[str] = []
+    for args, inner in member.overloads:
+        lines += ["    @overload", f"    {prefix} {member.name}({args}) -> {shown(inner)}: ..."]
+    union = " | ".join(
+        dict.fromkeys(shown(part) for _, inner in member.overloads for part in _union_parts(inner))
+    )
+    runner = "stream" if member.kind == "stream" else "run"
+    awaited = "await " if asynchronous else ""
+    lines += [
+        f"    {prefix} {member.name}({member.args}) -> {union}:",
+        f'        """{member.doc}"""',
+        f'        return cast("{union}", {awaited}self._client.{runner}(cast(Any, {call})))',
+    ]
+    return lines
 
 
 def _defined_names(module: ModuleType) -> set[str]:
@@ -247,7 +330,7 @@ def _import_lines(names: set[str], classes: list[type]) -> tuple[list[str], list
                     break
         if where is None and name in ("Iterator", "AsyncIterator"):
             where = "collections.abc"
-        if name == "TYPE_CHECKING":
+        if name in ("TYPE_CHECKING", "overload", "cast"):
             where = "typing"
         if where is None:
             raise LookupError(f"cannot find where {name!r} comes from")

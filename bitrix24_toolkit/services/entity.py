@@ -10,7 +10,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar, overload
 
 from ..errors import InvalidInputError
 from ..models.crm import Company, Contact, CrmEntity, Deal, Lead
@@ -33,7 +33,8 @@ from .common import (
     translate_order,
     translate_select,
 )
-from .paging import PAGE_SIZE, iterate
+from .paging import PAGE_SIZE, iterate, raw_row_id, raw_rows
+from .progress import track
 
 if TYPE_CHECKING:  # the child namespaces import ensure_id from here: imported lazily below
     from .contact_items import DealContactItemsCalls, LeadContactItemsCalls
@@ -115,6 +116,7 @@ class EntityCalls(Generic[M]):
             f"{self.rest_name}.list", params, parse=page_parser(self.model.model_validate), read_only=True
         )
 
+    @overload
     def iter_all(
         self,
         *,
@@ -122,17 +124,54 @@ class EntityCalls(Generic[M]):
         select: Iterable[str] | None = None,
         order: Mapping[str, str] | None = None,
         limit: int | None = None,
-    ) -> Stream[M]:
+        progress: bool = False,
+        raw: Literal[False] = False,
+    ) -> Stream[M]: ...
+    @overload
+    def iter_all(
+        self,
+        *,
+        filter: Mapping[str, Any] | None = None,
+        select: Iterable[str] | None = None,
+        order: Mapping[str, str] | None = None,
+        limit: int | None = None,
+        progress: bool = False,
+        raw: Literal[True],
+    ) -> Stream[dict[str, Any]]: ...
+    @overload
+    def iter_all(
+        self,
+        *,
+        filter: Mapping[str, Any] | None = None,
+        select: Iterable[str] | None = None,
+        order: Mapping[str, str] | None = None,
+        limit: int | None = None,
+        progress: bool = False,
+        raw: bool = False,
+    ) -> Stream[M] | Stream[dict[str, Any]]: ...
+    def iter_all(
+        self,
+        *,
+        filter: Mapping[str, Any] | None = None,
+        select: Iterable[str] | None = None,
+        order: Mapping[str, str] | None = None,
+        limit: int | None = None,
+        progress: bool = False,
+        raw: bool = False,
+    ) -> Stream[M] | Stream[dict[str, Any]]:
         """Every matching record, streamed page by page (keyset by ID unless ordered) ({rest}.list)."""
+        method = f"{self.rest_name}.list"
+        params = self._list_params(filter, select, order)
+        if raw:  # the portal's dicts as they are: the fastest export, no model validation
+            rows: Stream[dict[str, Any]] = iterate(method, params, raw_rows, raw_row_id, limit=limit)
+            return track(rows, method, enabled=progress)
         parse = page_parser(self.model.model_validate)
-        return iterate(
-            f"{self.rest_name}.list",
-            self._list_params(filter, select, order),
-            lambda response: parse(response).items,
-            lambda row: row.id,
-            limit=limit,
+        models: Stream[M] = iterate(
+            method, params, lambda response: parse(response).items, lambda row: row.id, limit=limit
         )
+        return track(models, method, enabled=progress)
 
+    @overload
     def list_all(
         self,
         *,
@@ -140,9 +179,51 @@ class EntityCalls(Generic[M]):
         select: Iterable[str] | None = None,
         order: Mapping[str, str] | None = None,
         limit: int | None = None,
-    ) -> Flow[builtins.list[M]]:
+        progress: bool = False,
+        raw: Literal[False] = False,
+    ) -> Flow[builtins.list[M]]: ...
+    @overload
+    def list_all(
+        self,
+        *,
+        filter: Mapping[str, Any] | None = None,
+        select: Iterable[str] | None = None,
+        order: Mapping[str, str] | None = None,
+        limit: int | None = None,
+        progress: bool = False,
+        raw: Literal[True],
+    ) -> Flow[builtins.list[dict[str, Any]]]: ...
+    @overload
+    def list_all(
+        self,
+        *,
+        filter: Mapping[str, Any] | None = None,
+        select: Iterable[str] | None = None,
+        order: Mapping[str, str] | None = None,
+        limit: int | None = None,
+        progress: bool = False,
+        raw: bool = False,
+    ) -> Flow[builtins.list[M]] | Flow[builtins.list[dict[str, Any]]]: ...
+    def list_all(
+        self,
+        *,
+        filter: Mapping[str, Any] | None = None,
+        select: Iterable[str] | None = None,
+        order: Mapping[str, str] | None = None,
+        limit: int | None = None,
+        progress: bool = False,
+        raw: bool = False,
+    ) -> Flow[builtins.list[M]] | Flow[builtins.list[dict[str, Any]]]:
         """Every matching record in one list ({rest}.list)."""
-        return collect(self.iter_all(filter=filter, select=select, order=order, limit=limit))
+        if raw:
+            return collect(
+                self.iter_all(
+                    filter=filter, select=select, order=order, limit=limit, progress=progress, raw=True
+                )
+            )
+        return collect(
+            self.iter_all(filter=filter, select=select, order=order, limit=limit, progress=progress)
+        )
 
     def get_many(self, ids: Iterable[int], *, select: Iterable[str] | None = None) -> Flow[builtins.list[M]]:
         """The records with these ids, in the order given; ids not found are left out ({rest}.list)."""
@@ -221,7 +302,11 @@ class EntityCalls(Generic[M]):
         return Call(f"{self.rest_name}.delete", {"id": ensure_id(id)}, parse=parse_bool)
 
     def add_many(
-        self, items: Sequence[M | Mapping[str, Any]], *, params: Mapping[str, Any] | None = None
+        self,
+        items: Sequence[M | Mapping[str, Any]],
+        *,
+        params: Mapping[str, Any] | None = None,
+        progress: bool = False,
     ) -> Flow[BulkResult]:
         """Create many records; the result gives each input item's new id or error ({rest}.add)."""
         known = []
@@ -232,11 +317,15 @@ class EntityCalls(Generic[M]):
             yield from run_each(
                 known,
                 lambda data: Call(f"{self.rest_name}.add", {"fields": data, **extra}, parse=parse_int_result),
+                progress=f"{self.rest_name}.add" if progress else None,
             )
         )
 
     def update_many(
-        self, changes: Mapping[int, M | Mapping[str, Any]] | Sequence[tuple[int, M | Mapping[str, Any]]]
+        self,
+        changes: Mapping[int, M | Mapping[str, Any]] | Sequence[tuple[int, M | Mapping[str, Any]]],
+        *,
+        progress: bool = False,
     ) -> Flow[BulkResult]:
         """Update many records (``{id: fields}``); the result gives each one's outcome ({rest}.update)."""
         pairs = list(changes.items()) if isinstance(changes, Mapping) else list(changes)
@@ -250,12 +339,16 @@ class EntityCalls(Generic[M]):
                 lambda pair: Call(
                     f"{self.rest_name}.update", {"id": pair[0], "fields": pair[1]}, parse=parse_bool
                 ),
+                progress=f"{self.rest_name}.update" if progress else None,
             )
         )
 
-    def delete_many(self, ids: Iterable[int]) -> Flow[BulkResult]:
+    def delete_many(self, ids: Iterable[int], *, progress: bool = False) -> Flow[BulkResult]:
         """Delete many records; the result gives each id's outcome ({rest}.delete)."""
-        return (yield from run_each([ensure_id(i, "ids") for i in ids], self.delete))
+        keys = [ensure_id(i, "ids") for i in ids]
+        return (
+            yield from run_each(keys, self.delete, progress=f"{self.rest_name}.delete" if progress else None)
+        )
 
 
 class LeadCalls(EntityCalls[Lead]):

@@ -26,7 +26,7 @@ from ..protocol.call import Call, Emit, Parallel, Stream
 from ..protocol.envelope import APIResponse
 from .common import split_operator
 
-__all__ = ["PAGE_SIZE", "iterate"]
+__all__ = ["PAGE_SIZE", "iterate", "raw_row_id", "raw_rows"]
 
 T = TypeVar("T")
 PAGE_SIZE: Final = 50
@@ -42,6 +42,23 @@ def _keyset_ok(order: Mapping[str, str] | None, id_field: str) -> bool:
 
 def _raw(response: APIResponse) -> APIResponse:
     return response
+
+
+def raw_rows(response: APIResponse) -> list[dict[str, Any]]:
+    """The rows of a list answer as the portal sent them (``items`` wrapper or plain list)."""
+    rows: Any = response.result
+    if isinstance(rows, Mapping):
+        rows = rows.get("items", list(rows.values()))
+    return [row for row in rows or [] if isinstance(row, dict)]
+
+
+def raw_row_id(row: Mapping[str, Any]) -> int | None:
+    """The id of a raw row (``ID`` or ``id``)."""
+    value = row.get("ID", row.get("id"))
+    try:
+        return None if value is None else int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _params(base: Mapping[str, Any], flt: Mapping[str, Any], **extra: Any) -> dict[str, Any]:
@@ -114,12 +131,12 @@ def _keyset(
     )
     first = probe[0].unwrap()
     rows = parse_rows(first)
+    total = first.total or 0
     emitted = 0
     if rows:
         take = rows if limit is None else rows[:limit]
         emitted += len(take)
-        yield Emit(take)
-    total = first.total or 0
+        yield Emit(take, total=total if limit is None else min(total, limit))
     last_rows = parse_rows(probe[1].unwrap())
     if (
         len(rows) < PAGE_SIZE
@@ -239,10 +256,10 @@ def _offset(
         return out if limit is None else out[: limit - emitted]
 
     rows = fresh(parse_rows(first))
+    total = first.total or 0
     if rows:
         emitted += len(rows)
-        yield Emit(rows)
-    total = first.total or 0
+        yield Emit(rows, total=total if limit is None else min(total, limit))
     end = total if limit is None else min(total, limit + PAGE_SIZE)
     starts = list(range(first.next or total, end, PAGE_SIZE)) if first.next is not None else []
     if not starts or (limit is not None and emitted >= limit):

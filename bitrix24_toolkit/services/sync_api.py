@@ -8,7 +8,7 @@ import builtins
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, cast, overload
 
 from ..models.activity import Activity, TimelineComment
 from ..models.bindings import ContactBinding
@@ -222,17 +222,17 @@ class CompanyAPI:
         """Create a record and return its id; unknown or read-only fields are refused first (crm.company.add)."""
         return self._client.run(self.calls.add(fields, params=params, check=check))
 
-    def add_many(self, items: Sequence[Company | Mapping[str, Any]], *, params: Mapping[str, Any] | None=None) -> BulkResult:
+    def add_many(self, items: Sequence[Company | Mapping[str, Any]], *, params: Mapping[str, Any] | None=None, progress: bool=False) -> BulkResult:
         """Create many records; the result gives each input item's new id or error (crm.company.add)."""
-        return self._client.run(self.calls.add_many(items, params=params))
+        return self._client.run(self.calls.add_many(items, params=params, progress=progress))
 
     def delete(self, id: int) -> bool:
         """Delete a record (crm.company.delete)."""
         return self._client.run(self.calls.delete(id))
 
-    def delete_many(self, ids: Iterable[int]) -> BulkResult:
+    def delete_many(self, ids: Iterable[int], *, progress: bool=False) -> BulkResult:
         """Delete many records; the result gives each id's outcome (crm.company.delete)."""
-        return self._client.run(self.calls.delete_many(ids))
+        return self._client.run(self.calls.delete_many(ids, progress=progress))
 
     def fields(self) -> dict[str, FieldInfo]:
         """Descriptions of every field, custom ones included (crm.company.fields)."""
@@ -246,25 +246,37 @@ class CompanyAPI:
         """The records with these ids, in the order given; ids not found are left out (crm.company.list)."""
         return self._client.run(self.calls.get_many(ids, select=select))
 
-    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None) -> Iterator[Company]:
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> Iterator[Company]: ...
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> Iterator[dict[str, Any]]: ...
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> Iterator[Company | dict[str, Any]]: ...
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> Iterator[Company] | Iterator[dict[str, Any]]:
         """Every matching record, streamed page by page (keyset by ID unless ordered) (crm.company.list)."""
-        return self._client.stream(self.calls.iter_all(filter=filter, select=select, order=order, limit=limit))
+        return cast("Iterator[Company] | Iterator[dict[str, Any]]", self._client.stream(cast(Any, self.calls.iter_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
 
     def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0) -> Page[Company]:
         """One page of up to 50 records, with ``total`` and ``next`` (crm.company.list)."""
         return self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start))
 
-    def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None) -> builtins.list[Company]:
+    @overload
+    def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> builtins.list[Company]: ...
+    @overload
+    def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> builtins.list[dict[str, Any]]: ...
+    @overload
+    def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[Company] | builtins.list[dict[str, Any]]: ...
+    def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[Company] | builtins.list[dict[str, Any]]:
         """Every matching record in one list (crm.company.list)."""
-        return self._client.run(self.calls.list_all(filter=filter, select=select, order=order, limit=limit))
+        return cast("builtins.list[Company] | builtins.list[dict[str, Any]]", self._client.run(cast(Any, self.calls.list_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
 
     def update(self, id: int, fields: Company | Mapping[str, Any], *, params: Mapping[str, Any] | None=None, check: bool=True) -> bool:
         """Change the given fields of a record; the others stay as they are (crm.company.update)."""
         return self._client.run(self.calls.update(id, fields, params=params, check=check))
 
-    def update_many(self, changes: Mapping[int, Company | Mapping[str, Any]] | Sequence[tuple[int, Company | Mapping[str, Any]]]) -> BulkResult:
+    def update_many(self, changes: Mapping[int, Company | Mapping[str, Any]] | Sequence[tuple[int, Company | Mapping[str, Any]]], *, progress: bool=False) -> BulkResult:
         """Update many records (``{id: fields}``); the result gives each one's outcome (crm.company.update)."""
-        return self._client.run(self.calls.update_many(changes))
+        return self._client.run(self.calls.update_many(changes, progress=progress))
 
     @cached_property
     def userfield(self) -> CompanyUserFieldAPI:
@@ -313,17 +325,17 @@ class ContactAPI:
         """Create a record and return its id; unknown or read-only fields are refused first (crm.contact.add)."""
         return self._client.run(self.calls.add(fields, params=params, check=check))
 
-    def add_many(self, items: Sequence[Contact | Mapping[str, Any]], *, params: Mapping[str, Any] | None=None) -> BulkResult:
+    def add_many(self, items: Sequence[Contact | Mapping[str, Any]], *, params: Mapping[str, Any] | None=None, progress: bool=False) -> BulkResult:
         """Create many records; the result gives each input item's new id or error (crm.contact.add)."""
-        return self._client.run(self.calls.add_many(items, params=params))
+        return self._client.run(self.calls.add_many(items, params=params, progress=progress))
 
     def delete(self, id: int) -> bool:
         """Delete a record (crm.contact.delete)."""
         return self._client.run(self.calls.delete(id))
 
-    def delete_many(self, ids: Iterable[int]) -> BulkResult:
+    def delete_many(self, ids: Iterable[int], *, progress: bool=False) -> BulkResult:
         """Delete many records; the result gives each id's outcome (crm.contact.delete)."""
-        return self._client.run(self.calls.delete_many(ids))
+        return self._client.run(self.calls.delete_many(ids, progress=progress))
 
     def fields(self) -> dict[str, FieldInfo]:
         """Descriptions of every field, custom ones included (crm.contact.fields)."""
@@ -337,25 +349,37 @@ class ContactAPI:
         """The records with these ids, in the order given; ids not found are left out (crm.contact.list)."""
         return self._client.run(self.calls.get_many(ids, select=select))
 
-    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None) -> Iterator[Contact]:
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> Iterator[Contact]: ...
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> Iterator[dict[str, Any]]: ...
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> Iterator[Contact | dict[str, Any]]: ...
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> Iterator[Contact] | Iterator[dict[str, Any]]:
         """Every matching record, streamed page by page (keyset by ID unless ordered) (crm.contact.list)."""
-        return self._client.stream(self.calls.iter_all(filter=filter, select=select, order=order, limit=limit))
+        return cast("Iterator[Contact] | Iterator[dict[str, Any]]", self._client.stream(cast(Any, self.calls.iter_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
 
     def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0) -> Page[Contact]:
         """One page of up to 50 records, with ``total`` and ``next`` (crm.contact.list)."""
         return self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start))
 
-    def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None) -> builtins.list[Contact]:
+    @overload
+    def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> builtins.list[Contact]: ...
+    @overload
+    def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> builtins.list[dict[str, Any]]: ...
+    @overload
+    def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[Contact] | builtins.list[dict[str, Any]]: ...
+    def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[Contact] | builtins.list[dict[str, Any]]:
         """Every matching record in one list (crm.contact.list)."""
-        return self._client.run(self.calls.list_all(filter=filter, select=select, order=order, limit=limit))
+        return cast("builtins.list[Contact] | builtins.list[dict[str, Any]]", self._client.run(cast(Any, self.calls.list_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
 
     def update(self, id: int, fields: Contact | Mapping[str, Any], *, params: Mapping[str, Any] | None=None, check: bool=True) -> bool:
         """Change the given fields of a record; the others stay as they are (crm.contact.update)."""
         return self._client.run(self.calls.update(id, fields, params=params, check=check))
 
-    def update_many(self, changes: Mapping[int, Contact | Mapping[str, Any]] | Sequence[tuple[int, Contact | Mapping[str, Any]]]) -> BulkResult:
+    def update_many(self, changes: Mapping[int, Contact | Mapping[str, Any]] | Sequence[tuple[int, Contact | Mapping[str, Any]]], *, progress: bool=False) -> BulkResult:
         """Update many records (``{id: fields}``); the result gives each one's outcome (crm.contact.update)."""
-        return self._client.run(self.calls.update_many(changes))
+        return self._client.run(self.calls.update_many(changes, progress=progress))
 
     @cached_property
     def userfield(self) -> ContactUserFieldAPI:
@@ -476,9 +500,9 @@ class DealAPI:
         """Create a record and return its id; unknown or read-only fields are refused first (crm.deal.add)."""
         return self._client.run(self.calls.add(fields, params=params, check=check))
 
-    def add_many(self, items: Sequence[Deal | Mapping[str, Any]], *, params: Mapping[str, Any] | None=None) -> BulkResult:
+    def add_many(self, items: Sequence[Deal | Mapping[str, Any]], *, params: Mapping[str, Any] | None=None, progress: bool=False) -> BulkResult:
         """Create many records; the result gives each input item's new id or error (crm.deal.add)."""
-        return self._client.run(self.calls.add_many(items, params=params))
+        return self._client.run(self.calls.add_many(items, params=params, progress=progress))
 
     @cached_property
     def contact_items(self) -> DealContactItemsAPI:
@@ -489,9 +513,9 @@ class DealAPI:
         """Delete a record (crm.deal.delete)."""
         return self._client.run(self.calls.delete(id))
 
-    def delete_many(self, ids: Iterable[int]) -> BulkResult:
+    def delete_many(self, ids: Iterable[int], *, progress: bool=False) -> BulkResult:
         """Delete many records; the result gives each id's outcome (crm.deal.delete)."""
-        return self._client.run(self.calls.delete_many(ids))
+        return self._client.run(self.calls.delete_many(ids, progress=progress))
 
     def fields(self) -> dict[str, FieldInfo]:
         """Descriptions of every field, custom ones included (crm.deal.fields)."""
@@ -505,17 +529,29 @@ class DealAPI:
         """The records with these ids, in the order given; ids not found are left out (crm.deal.list)."""
         return self._client.run(self.calls.get_many(ids, select=select))
 
-    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None) -> Iterator[Deal]:
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> Iterator[Deal]: ...
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> Iterator[dict[str, Any]]: ...
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> Iterator[Deal | dict[str, Any]]: ...
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> Iterator[Deal] | Iterator[dict[str, Any]]:
         """Every matching record, streamed page by page (keyset by ID unless ordered) (crm.deal.list)."""
-        return self._client.stream(self.calls.iter_all(filter=filter, select=select, order=order, limit=limit))
+        return cast("Iterator[Deal] | Iterator[dict[str, Any]]", self._client.stream(cast(Any, self.calls.iter_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
 
     def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0) -> Page[Deal]:
         """One page of up to 50 records, with ``total`` and ``next`` (crm.deal.list)."""
         return self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start))
 
-    def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None) -> builtins.list[Deal]:
+    @overload
+    def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> builtins.list[Deal]: ...
+    @overload
+    def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> builtins.list[dict[str, Any]]: ...
+    @overload
+    def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[Deal] | builtins.list[dict[str, Any]]: ...
+    def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[Deal] | builtins.list[dict[str, Any]]:
         """Every matching record in one list (crm.deal.list)."""
-        return self._client.run(self.calls.list_all(filter=filter, select=select, order=order, limit=limit))
+        return cast("builtins.list[Deal] | builtins.list[dict[str, Any]]", self._client.run(cast(Any, self.calls.list_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
 
     @cached_property
     def productrows(self) -> DealProductRowsAPI:
@@ -526,9 +562,9 @@ class DealAPI:
         """Change the given fields of a record; the others stay as they are (crm.deal.update)."""
         return self._client.run(self.calls.update(id, fields, params=params, check=check))
 
-    def update_many(self, changes: Mapping[int, Deal | Mapping[str, Any]] | Sequence[tuple[int, Deal | Mapping[str, Any]]]) -> BulkResult:
+    def update_many(self, changes: Mapping[int, Deal | Mapping[str, Any]] | Sequence[tuple[int, Deal | Mapping[str, Any]]], *, progress: bool=False) -> BulkResult:
         """Update many records (``{id: fields}``); the result gives each one's outcome (crm.deal.update)."""
-        return self._client.run(self.calls.update_many(changes))
+        return self._client.run(self.calls.update_many(changes, progress=progress))
 
     @cached_property
     def userfield(self) -> DealUserFieldAPI:
@@ -673,9 +709,9 @@ class LeadAPI:
         """Create a record and return its id; unknown or read-only fields are refused first (crm.lead.add)."""
         return self._client.run(self.calls.add(fields, params=params, check=check))
 
-    def add_many(self, items: Sequence[Lead | Mapping[str, Any]], *, params: Mapping[str, Any] | None=None) -> BulkResult:
+    def add_many(self, items: Sequence[Lead | Mapping[str, Any]], *, params: Mapping[str, Any] | None=None, progress: bool=False) -> BulkResult:
         """Create many records; the result gives each input item's new id or error (crm.lead.add)."""
-        return self._client.run(self.calls.add_many(items, params=params))
+        return self._client.run(self.calls.add_many(items, params=params, progress=progress))
 
     @cached_property
     def contact_items(self) -> LeadContactItemsAPI:
@@ -686,9 +722,9 @@ class LeadAPI:
         """Delete a record (crm.lead.delete)."""
         return self._client.run(self.calls.delete(id))
 
-    def delete_many(self, ids: Iterable[int]) -> BulkResult:
+    def delete_many(self, ids: Iterable[int], *, progress: bool=False) -> BulkResult:
         """Delete many records; the result gives each id's outcome (crm.lead.delete)."""
-        return self._client.run(self.calls.delete_many(ids))
+        return self._client.run(self.calls.delete_many(ids, progress=progress))
 
     def fields(self) -> dict[str, FieldInfo]:
         """Descriptions of every field, custom ones included (crm.lead.fields)."""
@@ -702,17 +738,29 @@ class LeadAPI:
         """The records with these ids, in the order given; ids not found are left out (crm.lead.list)."""
         return self._client.run(self.calls.get_many(ids, select=select))
 
-    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None) -> Iterator[Lead]:
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> Iterator[Lead]: ...
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> Iterator[dict[str, Any]]: ...
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> Iterator[Lead | dict[str, Any]]: ...
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> Iterator[Lead] | Iterator[dict[str, Any]]:
         """Every matching record, streamed page by page (keyset by ID unless ordered) (crm.lead.list)."""
-        return self._client.stream(self.calls.iter_all(filter=filter, select=select, order=order, limit=limit))
+        return cast("Iterator[Lead] | Iterator[dict[str, Any]]", self._client.stream(cast(Any, self.calls.iter_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
 
     def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0) -> Page[Lead]:
         """One page of up to 50 records, with ``total`` and ``next`` (crm.lead.list)."""
         return self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start))
 
-    def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None) -> builtins.list[Lead]:
+    @overload
+    def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> builtins.list[Lead]: ...
+    @overload
+    def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> builtins.list[dict[str, Any]]: ...
+    @overload
+    def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[Lead] | builtins.list[dict[str, Any]]: ...
+    def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[Lead] | builtins.list[dict[str, Any]]:
         """Every matching record in one list (crm.lead.list)."""
-        return self._client.run(self.calls.list_all(filter=filter, select=select, order=order, limit=limit))
+        return cast("builtins.list[Lead] | builtins.list[dict[str, Any]]", self._client.run(cast(Any, self.calls.list_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
 
     @cached_property
     def productrows(self) -> LeadProductRowsAPI:
@@ -723,9 +771,9 @@ class LeadAPI:
         """Change the given fields of a record; the others stay as they are (crm.lead.update)."""
         return self._client.run(self.calls.update(id, fields, params=params, check=check))
 
-    def update_many(self, changes: Mapping[int, Lead | Mapping[str, Any]] | Sequence[tuple[int, Lead | Mapping[str, Any]]]) -> BulkResult:
+    def update_many(self, changes: Mapping[int, Lead | Mapping[str, Any]] | Sequence[tuple[int, Lead | Mapping[str, Any]]], *, progress: bool=False) -> BulkResult:
         """Update many records (``{id: fields}``); the result gives each one's outcome (crm.lead.update)."""
-        return self._client.run(self.calls.update_many(changes))
+        return self._client.run(self.calls.update_many(changes, progress=progress))
 
     @cached_property
     def userfield(self) -> LeadUserFieldAPI:
