@@ -92,9 +92,18 @@ def _parse_case(task: Task, peer: str) -> list[Result]:
         ours.note = answer.get("error", ours.note)
         return [ours]
     _compare(ours, answer["ids"], set(range(1, task.size + 1)))
-    ours.note = f"{ours.note}; {answer['raw_param']}"
-    raw = Result(task.key, "raw", "ok", wall=answer["raw_wall"], rows=task.size, note="json.loads only")
-    return [ours, raw]
+    raw = Result(
+        task.key, "raw", "ok", wall=answer["raw_wall"], rows=task.size, note="json.loads of each page"
+    )
+    if answer.get("raw_path_wall") is None:
+        path = Result(task.key, "ours raw=True", "n/a", note="no raw= parameter on list_all")
+    else:
+        ratio = answer["raw_path_wall"] / answer["raw_wall"]
+        note = f"list_all(raw=True) path: {ratio:.2f}x raw decode"
+        path = Result(
+            task.key, "ours raw=True", "ok", wall=answer["raw_path_wall"], rows=task.size, note=note
+        )
+    return [ours, path, raw]
 
 
 def run_case(task: Task, peer: str, *, cost: bool = True) -> list[Result]:

@@ -64,7 +64,7 @@ def ratios(results: list[Result], task: str) -> dict[str, float]:
         return {}
     out = {}
     for other in results:
-        if other.task == task and other.peer != "ours" and other.status == "ok" and other.wall:
+        if other.task == task and not other.peer.startswith("ours") and other.status == "ok" and other.wall:
             out[other.peer] = ours.wall / other.wall
     return out
 

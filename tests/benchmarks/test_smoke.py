@@ -22,7 +22,7 @@ def test_tiny_run_writes_the_table(tmp_path: Path, capsys: pytest.CaptureFixture
     [markdown] = tmp_path.glob("*.md")
     data = json.loads(markdown.with_suffix(".json").read_text(encoding="utf-8"))
     rows = {(r["task"], r["peer"]): r for r in data["results"]}
-    assert set(rows) == {(key, "ours") for key in TASKS} | {("f", "raw")}
+    assert set(rows) == {(key, "ours") for key in TASKS} | {("f", "raw"), ("f", "ours raw=True")}
     for key, task in TASKS.items():
         row = rows[(key, "ours")]
         assert row["status"] == "ok", row
