@@ -49,7 +49,7 @@ def main() -> None:
                 "check": ("crm.contact.get", {"id": Ref("contact")}),
             }
         )
-        contact, company = outcomes["contact"].value, outcomes["check"].value["COMPANY_ID"]
+        contact, company = outcomes["contact"].unwrap(), outcomes["check"].unwrap()["COMPANY_ID"]
         print(f"batch: contact {contact} works at company {company}")
 
     async def concurrent() -> None:
