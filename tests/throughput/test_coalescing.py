@@ -84,3 +84,13 @@ def test_sync_deferred_block() -> None:
         with pytest.raises(errors.NotFoundError):
             missing.result()
     assert emu.stats.requests == 2
+
+
+async def test_the_sync_client_returns_values_inside_a_running_loop() -> None:
+    emu = seeded(120)  # as in a Jupyter cell: an event loop is running
+    asyncio.get_running_loop()
+    with emu.client() as b24:
+        deal = b24.crm.deal.get(1)
+        rows = b24.crm.deal.list_all()  # parallel ranges use threads, not the running loop
+    assert deal.title == "Deal 1"
+    assert len(rows) == 120
