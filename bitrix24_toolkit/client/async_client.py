@@ -15,12 +15,13 @@ from ..errors import Bitrix24Error
 from ..protocol.batch import Batch, Outcome
 from ..protocol.call import Call, Flow, Parallel, Step, Stream, drive_flow_async, drive_stream_async
 from ..protocol.envelope import APIResponse
+from .base import ClientBase
 from .coalesce import Coalescer
-from .core import USER_AGENT, ClientCore, Encoding, NeedRefresh, Pause, PortalMovedHook
-from .limiter import LimiterState, Limits, limiter_for
+from .core import USER_AGENT, Encoding, NeedRefresh, Pause, PortalMovedHook
+from .limiter import Limits
 from .oauth import OAuth
 from .retry import RetryPolicy, is_read_method
-from .settings import resolve_auth, resolve_timeout, webhook_url_from_env
+from .settings import webhook_url_from_env
 
 if TYPE_CHECKING:
     from ..services.async_api import AsyncCrmAPI, AsyncUserAPI
@@ -30,7 +31,7 @@ __all__ = ["AsyncBitrix24"]
 T = TypeVar("T")
 
 
-class AsyncBitrix24:
+class AsyncBitrix24(ClientBase):
     """The asyncio twin of :class:`~bitrix24_toolkit.Bitrix24`: ``await b24.call("user.current")``."""
 
     def __init__(
@@ -51,25 +52,22 @@ class AsyncBitrix24:
         coalesce: bool = True,
         coalesce_window: float = 0.0,
     ) -> None:
-        credentials = resolve_auth(webhook_url, auth)
-        self._core = ClientCore(
-            credentials,
-            timeout=resolve_timeout(timeout),
+        self._configure(
+            webhook_url,
+            auth,
+            timeout=timeout,
             encoding=encoding,
             user_agent=user_agent,
             on_portal_moved=on_portal_moved,
-            limiter=limiter_for(credentials.domain, limits),
+            check_fields=check_fields,
+            limits=limits,
+            retry=retry,
+            max_concurrency=max_concurrency,
         )
-        #: when and how failed calls are repeated (see ``docs/limits.md``); ``RetryPolicy(attempts=1)``: never
-        self.retry = retry if retry is not None else RetryPolicy()
-        #: how many requests independent steps (batch chunks, ID ranges) may have in flight at once
-        self.max_concurrency = max_concurrency
         #: concurrent single calls are sent together in batches (``None`` when switched off)
         self.coalescer = (
             Coalescer(self._send_direct, self._parallel, window=coalesce_window) if coalesce else None
         )
-        #: check write fields against ``*.fields`` before sending (typos would be dropped silently)
-        self.check_fields = check_fields
         self._owns_http = http_client is None
         self._http = http_client or httpx.AsyncClient(transport=transport, follow_redirects=False)
 
@@ -209,21 +207,6 @@ class AsyncBitrix24:
             oauth.apply_refresh(response)
 
     # ------------------------------------------------------------------------------------ lifecycle
-    @property
-    def portal(self) -> str:
-        """The portal's REST base URL, secrets masked."""
-        return self._core.portal
-
-    @property
-    def limits(self) -> LimiterState | None:
-        """A snapshot of the pacing state shared by every client of this portal (``None``: no pacing)."""
-        return self._core.limiter.snapshot() if self._core.limiter is not None else None
-
-    @property
-    def domain(self) -> str:
-        """The portal's host (updated when the portal moves)."""
-        return self._core.domain
-
     async def aclose(self) -> None:
         """Close the HTTP connections this client opened."""
         if self._owns_http:
@@ -236,6 +219,3 @@ class AsyncBitrix24:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         await self.aclose()
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(portal={self.portal!r})"

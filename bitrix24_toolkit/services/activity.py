@@ -14,13 +14,11 @@ from ..models.meta import FieldInfo, Page
 from ..protocol.call import Call, Flow, Stream, collect
 from .common import (
     dump_fields,
+    list_params,
     page_parser,
     parse_bool,
     parse_field_map,
     parse_int_result,
-    translate_filter,
-    translate_order,
-    translate_select,
 )
 from .entity import ensure_id
 from .paging import iterate
@@ -29,20 +27,6 @@ __all__ = ["ActivityCalls", "TodoCalls"]
 
 #: fixed when the activity is created
 _FIXED = ("OWNER_TYPE_ID", "OWNER_ID", "TYPE_ID")
-
-
-def _list_params(
-    filter: Mapping[str, Any] | None, select: Iterable[str] | None, order: Mapping[str, str] | None
-) -> dict[str, Any]:
-    params: dict[str, Any] = {}
-    for key, value in (
-        ("filter", translate_filter(Activity, filter)),
-        ("select", translate_select(Activity, select)),
-        ("order", translate_order(Activity, order)),
-    ):
-        if value is not None:
-            params[key] = value
-    return params
 
 
 def _moment(value: datetime | date | str, name: str) -> str:
@@ -121,7 +105,7 @@ class ActivityCalls:
         start: int = 0,
     ) -> Call[Page[Activity]]:
         """One page of up to 50 activities, with ``total`` and ``next`` (crm.activity.list)."""
-        params = _list_params(filter, select, order)
+        params = list_params(Activity, filter, select, order)
         params["start"] = start
         return Call("crm.activity.list", params, parse=page_parser(Activity.model_validate), read_only=True)
 
@@ -137,7 +121,7 @@ class ActivityCalls:
         parse = page_parser(Activity.model_validate)
         return iterate(
             "crm.activity.list",
-            _list_params(filter, select, order),
+            list_params(Activity, filter, select, order),
             lambda response: parse(response).items,
             lambda row: row.id,
             limit=limit,

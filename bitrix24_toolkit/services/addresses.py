@@ -17,9 +17,9 @@ from ..models.meta import FieldInfo, Page
 from ..models.requisites import Address
 from ..protocol.call import Call, Flow, Stream, collect
 from ..protocol.envelope import APIResponse
-from .common import FieldCache, dump_fields, page_parser, parse_bool, parse_field_map
+from .common import FieldCache, dump_fields, list_params, page_parser, parse_bool, parse_field_map
 from .entity import ensure_id
-from .requisite_records import checked_fields, list_params, offset_pages
+from .requisite_records import checked_fields, offset_pages
 
 __all__ = ["KEY_FIELDS", "AddressCalls"]
 

@@ -20,6 +20,7 @@ __all__ = [
     "FieldCache",
     "check_fields",
     "dump_fields",
+    "list_params",
     "page_parser",
     "parse_bool",
     "parse_field_map",
@@ -100,6 +101,24 @@ def translate_order(model: type[BaseModel], order: Mapping[str, str] | None) -> 
             )
         out[api_name(model, key)] = str(direction).upper()
     return out
+
+
+def list_params(
+    model: type[BaseModel],
+    filter: Mapping[str, Any] | None,
+    select: Iterable[str] | None,
+    order: Mapping[str, str] | None,
+) -> dict[str, Any]:
+    """``filter``/``select``/``order`` under the API's names, absent ones left out."""
+    params: dict[str, Any] = {}
+    for key, value in (
+        ("filter", translate_filter(model, filter)),
+        ("select", translate_select(model, select)),
+        ("order", translate_order(model, order)),
+    ):
+        if value is not None:
+            params[key] = value
+    return params
 
 
 def dump_fields(model: type[M], fields: M | Mapping[str, Any]) -> dict[str, Any]:

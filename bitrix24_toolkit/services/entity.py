@@ -25,13 +25,11 @@ from .common import (
     check_fields,
     chunks,
     dump_fields,
+    list_params,
     page_parser,
     parse_bool,
     parse_field_map,
     parse_int_result,
-    translate_filter,
-    translate_order,
-    translate_select,
 )
 from .paging import PAGE_SIZE, iterate, raw_row_id, raw_rows
 from .progress import track
@@ -84,17 +82,7 @@ class EntityCalls(Generic[M]):
         select: Iterable[str] | None,
         order: Mapping[str, str] | None,
     ) -> dict[str, Any]:
-        params: dict[str, Any] = {}
-        translated_filter = translate_filter(self.model, filter)
-        if translated_filter is not None:
-            params["filter"] = translated_filter
-        translated_select = translate_select(self.model, select)
-        if translated_select is not None:
-            params["select"] = translated_select
-        translated_order = translate_order(self.model, order)
-        if translated_order is not None:
-            params["order"] = translated_order
-        return params
+        return list_params(self.model, filter, select, order)
 
     # ------------------------------------------------------------------------------------- reads
     def get(self, id: int) -> Call[M]:

@@ -15,9 +15,9 @@ from ..errors import InvalidInputError
 from ..models.meta import FieldInfo, Page
 from ..models.requisites import RequisiteLink
 from ..protocol.call import Call, Flow, Stream, collect
-from .common import page_parser, parse_bool, parse_field_map
+from .common import list_params, page_parser, parse_bool, parse_field_map
 from .entity import ensure_id
-from .requisite_records import list_params, offset_pages
+from .requisite_records import offset_pages
 
 __all__ = ["RequisiteLinkCalls"]
 

@@ -14,10 +14,9 @@ from ..models.meta import FieldInfo, Page
 from ..models.requisites import Country, Preset, PresetField
 from ..protocol.call import Call, Flow, collect
 from ..protocol.envelope import APIResponse
-from .common import page_parser, parse_field_map
+from .common import list_params, page_parser, parse_field_map
 from .entity import ensure_id
 from .paging import iterate
-from .requisite_records import list_params
 
 __all__ = ["PresetCalls"]
 

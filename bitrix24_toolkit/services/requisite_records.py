@@ -17,13 +17,11 @@ from .common import (
     FieldCache,
     check_fields,
     dump_fields,
+    list_params,
     page_parser,
     parse_bool,
     parse_field_map,
     parse_int_result,
-    translate_filter,
-    translate_order,
-    translate_select,
 )
 from .entity import ensure_id
 from .paging import iterate
@@ -34,24 +32,6 @@ R = TypeVar("R", bound=BitrixModel)
 
 #: A runaway guard for offset scans (a list that never ends is a portal bug, not data).
 _MAX_PAGES = 100_000
-
-
-def list_params(
-    model: type[BitrixModel],
-    filter: Mapping[str, Any] | None,
-    select: Iterable[str] | None,
-    order: Mapping[str, str] | None,
-) -> dict[str, Any]:
-    """``filter``/``select``/``order`` under the API's names, absent ones left out."""
-    params: dict[str, Any] = {}
-    for key, value in (
-        ("filter", translate_filter(model, filter)),
-        ("select", translate_select(model, select)),
-        ("order", translate_order(model, order)),
-    ):
-        if value is not None:
-            params[key] = value
-    return params
 
 
 def offset_pages(
