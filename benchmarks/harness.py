@@ -1,6 +1,6 @@
 """Running one (task, library) case: a fresh served emulator, the library in a worker process, checks.
 
-The emulator (with the index fast path of :mod:`.fast_lists`) serves in this process; the library runs in
+The emulator serves in this process (its list calls use an id index, as a portal's would); the library runs in
 a child process, so neither competes with the other for the GIL and a run past the task's time limit is
 killed and recorded as ``timeout``. Requests, 503/429 and modelled server seconds come from the
 emulator's statistics; duplicates and missing rows from comparing what came back (for writes: what
@@ -18,7 +18,6 @@ from typing import Any
 
 from bitrix24_toolkit.testing.emulator import Emulator
 
-from . import fast_lists
 from .report import Result
 from .tasks import Task, cost_model, deal_fields, lead_title, pick_ids
 
@@ -30,7 +29,6 @@ _templates: dict[int, dict[str, Any]] = {}
 
 def portal(task: Task, *, cost: bool) -> Emulator:
     """A fresh portal for a task: standard bucket, 480 s operating budget, ``task.deals`` deals, costs."""
-    fast_lists.install()
     emu = Emulator(limits="standard", operating_limit=480.0)
     if task.deals:
         if task.deals not in _templates:

@@ -16,7 +16,6 @@ from bitrix24_toolkit.models.crm import Deal
 from bitrix24_toolkit.protocol.envelope import parse_envelope
 from bitrix24_toolkit.testing.emulator import Emulator
 
-from . import fast_lists
 from .tasks import Task, deal_fields
 
 __all__ = ["measure", "page_bodies"]
@@ -26,7 +25,6 @@ _REPEATS = 3
 
 def page_bodies(count: int) -> list[str]:
     """The JSON bodies of the ``crm.deal.list`` pages (all fields) holding ``count`` deals."""
-    fast_lists.install()
     emu = Emulator(limits="off", operating_limit=None)
     for number in range(1, count + 1):
         emu.call("crm.deal.add", {"fields": deal_fields(number)})

@@ -38,9 +38,18 @@ class BitrixModel(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _strict_keys(cls, data: Any, info: Any) -> Any:
+    def _prepare(cls, data: Any, info: Any) -> Any:
+        """One pass over the raw dict: ``""`` (the portal's "no value") reads as ``None``.
+
+        Everything else is parsed natively by pydantic-core: ``"123"`` -> int, ``"15000.00"`` -> Decimal,
+        ``"Y"``/``"N"`` -> bool, ISO 8601 strings -> datetime.
+        """
+        if not isinstance(data, Mapping):
+            return data
+        if "" in data.values():
+            data = {key: (None if value == "" else value) for key, value in data.items()}
         context = getattr(info, "context", None)
-        if isinstance(data, Mapping) and isinstance(context, Mapping) and context.get("strict"):
+        if isinstance(context, Mapping) and context.get("strict"):
             known = _known_names(cls)
             unknown = [
                 key for key in data if key not in known and not str(key).startswith(cls.custom_prefixes)

@@ -34,6 +34,7 @@ __all__ = [
     "parse_yes_no",
 ]
 
+
 def is_empty(value: Any) -> bool:
     """The "no value" forms the portal uses: ``None``, ``""``, ``false``, ``[]``, ``{}``."""
     if value is None or value is False:
@@ -64,7 +65,7 @@ def _dump_yes_no(value: bool | None) -> str | None:
 
 
 #: ``"Y"``/``"N"`` on the wire, ``bool`` in Python.
-YesNo = Annotated[bool | None, BeforeValidator(parse_yes_no), PlainSerializer(_dump_yes_no)]
+YesNo = Annotated[bool | None, PlainSerializer(_dump_yes_no)]
 
 
 # --------------------------------------------------------------------------------------- numbers
@@ -125,11 +126,11 @@ def _dump_decimal(value: Decimal | None) -> str | None:
 
 
 #: A whole number sent as ``"123"`` or ``123``.
-Int = Annotated[int | None, BeforeValidator(parse_int)]
+Int = Annotated[int | None, "Bitrix24 number"]
 #: A link id where ``"0"`` means "no link".
 LinkId = Annotated[int | None, BeforeValidator(parse_link_id)]
 #: A decimal sent as ``"15000.00"``; written back as an exact decimal string.
-Money = Annotated[Decimal | None, BeforeValidator(parse_decimal), PlainSerializer(_dump_decimal)]
+Money = Annotated[Decimal | None, PlainSerializer(_dump_decimal)]
 
 
 # ------------------------------------------------------------------------------------------ dates
@@ -168,7 +169,7 @@ def _dump_iso(value: dt.date | None) -> str | None:
 
 
 #: An ISO 8601 datetime; ``""`` reads as None.
-DateTime = Annotated[dt.datetime | None, BeforeValidator(parse_datetime), PlainSerializer(_dump_iso)]
+DateTime = Annotated[dt.datetime | None, PlainSerializer(_dump_iso)]
 #: A date; datetime strings are cut to their date.
 Date = Annotated[dt.date | None, BeforeValidator(parse_date), PlainSerializer(_dump_iso)]
 

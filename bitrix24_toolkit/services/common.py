@@ -7,12 +7,12 @@ import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, PlainSerializer, ValidationError
 
 from ..errors import InvalidInputError, ResponseFormatError
 from ..models.base import BitrixModel, api_name
 from ..models.meta import FieldInfo, Page
-from ..models.values import parse_yes_no
+from ..models.values import _dump_yes_no
 from ..protocol.envelope import APIResponse
 
 __all__ = [
@@ -77,7 +77,9 @@ def _is_yes_no(model: type[BaseModel], name: str) -> bool:
     info = model.model_fields.get(name)
     if info is None:
         info = next((f for f in model.model_fields.values() if f.alias == name), None)
-    return info is not None and any(getattr(meta, "func", None) is parse_yes_no for meta in info.metadata)
+    return info is not None and any(
+        isinstance(meta, PlainSerializer) and meta.func is _dump_yes_no for meta in info.metadata
+    )
 
 
 def _filter_value(model: type[BaseModel], name: str, value: Any) -> Any:

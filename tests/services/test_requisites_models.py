@@ -126,7 +126,7 @@ def test_countries_and_preset_fields_come_as_real_ints() -> None:
     assert (field.id, field.field_name, field.field_title, field.in_short_list, field.sort) == (
         1,
         "RQ_INN",
-        "",
+        None,  # the portal's "" (no value) reads as None
         True,
         510,
     )
