@@ -22,9 +22,9 @@ from .activity import ActivityCalls, TodoCalls
 from .addresses import AddressCalls
 from .bulk import BulkResult
 from .contact_items import DealContactItemsCalls, LeadContactItemsCalls
+from .crm_kinds import CompanyCalls, ContactCalls, DealCalls, LeadCalls
 from .directory import CategoryCalls, StatusCalls
 from .duplicates import DuplicateCalls
-from .entity import CompanyCalls, ContactCalls, DealCalls, LeadCalls
 from .item import ItemCalls
 from .productrows import DealProductRowsCalls, LeadProductRowsCalls
 from .requisite_links import RequisiteLinkCalls

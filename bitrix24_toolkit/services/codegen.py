@@ -11,189 +11,21 @@ from __future__ import annotations
 
 import ast
 import builtins
-import functools
-import importlib
 import inspect
-import pkgutil
 import re
 import sys
-import typing
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
-__all__ = ["factories", "main", "render", "render_api_doc"]
+from .apidoc import REST_NAME, render_api_doc
+from .introspect import Member, factories, members, union_parts
+
+__all__ = ["REST_NAME", "factories", "main", "members", "render", "render_api_doc"]
 
 _HERE = Path(__file__).resolve().parent
 _TARGETS = {"sync": _HERE / "sync_api.py", "async": _HERE / "async_api.py"}
 _API_DOC = _HERE.parent.parent / "docs" / "api.md"
-_ROOTS = (("b24.crm", "CrmCalls"), ("b24.user", "UserCalls"))
-_REST = re.compile(r"\(([^()]*)\)\.?$")
-_SKIP_MODULES = {"codegen", "sync_api", "async_api"}
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
-def factories() -> list[type]:
-    """Every concrete ``*Calls`` factory class of the services package, in a stable order."""
-    package = importlib.import_module(__package__ or "bitrix24_toolkit.services")
-    found: dict[str, type] = {}
-    for info in pkgutil.iter_modules(package.__path__):
-        if info.name in _SKIP_MODULES:
-            continue
-        module = importlib.import_module(f"{package.__name__}.{info.name}")
-        for name, obj in vars(module).items():
-            if (
-                inspect.isclass(obj)
-                and name.endswith("Calls")
-                and obj.__module__ == module.__name__
-                and not getattr(obj, "__parameters__", ())
-            ):
-                found[name] = obj
-    return [found[name] for name in sorted(found)]
-
-
-@dataclass
-class _Member:
-    name: str
-    kind: str  # "call" | "stream" | "namespace" | "child"
-    args: str
-    annotations: str
-    forward: str
-    returns: str
-    doc: str
-    #: ``(args, inner return type)`` of each ``@overload`` of the factory method, in order
-    overloads: list[tuple[str, str]] = field(default_factory=list)
-
-
-def _type_map(cls: type) -> dict[str, str]:
-    mapping: dict[str, str] = {}
-    for klass in reversed(cls.__mro__):
-        for base in getattr(klass, "__orig_bases__", ()):
-            origin = typing.get_origin(base)
-            params = getattr(origin, "__parameters__", ())
-            for param, arg in zip(params, typing.get_args(base), strict=False):
-                mapping[param.__name__] = arg.__name__ if isinstance(arg, type) else str(arg)
-    return mapping
-
-
-def _function_nodes(owner: type, name: str) -> list[ast.FunctionDef]:
-    source = inspect.getsource(sys.modules[owner.__module__])
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.ClassDef) and node.name == owner.__name__:
-            found = [item for item in node.body if isinstance(item, ast.FunctionDef) and item.name == name]
-            if found:
-                return found
-    raise LookupError(f"{owner.__name__}.{name} not found in source")
-
-
-def _is_overload(node: ast.FunctionDef) -> bool:
-    return any(ast.unparse(d) in ("overload", "typing.overload") for d in node.decorator_list)
-
-
-def _function_node(owner: type, name: str) -> ast.FunctionDef:
-    """The implementation (the definition that is not an ``@overload``)."""
-    nodes = _function_nodes(owner, name)
-    return next((n for n in reversed(nodes) if not _is_overload(n)), nodes[-1])
-
-
-def _forward(args: ast.arguments) -> str:
-    parts = [a.arg for a in (*args.posonlyargs, *args.args) if a.arg != "self"]
-    if args.vararg:
-        parts.append(f"*{args.vararg.arg}")
-    parts += [f"{a.arg}={a.arg}" for a in args.kwonlyargs]
-    if args.kwarg:
-        parts.append(f"**{args.kwarg.arg}")
-    return ", ".join(parts)
-
-
-def _annotation_text(args: ast.arguments) -> str:
-    every = [*args.posonlyargs, *args.args, *args.kwonlyargs]
-    every += [a for a in (args.vararg, args.kwarg) if a is not None]
-    texts = [ast.unparse(a.annotation) for a in every if a.annotation is not None]
-    texts += [ast.unparse(d) for d in [*args.defaults, *args.kw_defaults] if d is not None]
-    return " ".join(texts)
-
-
-def _substitute(text: str, mapping: dict[str, str]) -> str:
-    return _IDENT.sub(lambda m: mapping.get(m.group(0), m.group(0)), text)
-
-
-def _members(cls: type) -> list[_Member]:
-    mapping = _type_map(cls)
-    rest = getattr(cls, "rest_name", "")
-    members: list[_Member] = []
-    for name in sorted(dir(cls)):
-        if name.startswith("_"):
-            continue
-        owner = next(k for k in cls.__mro__ if name in vars(k))
-        attr = vars(owner)[name]
-        if isinstance(attr, property | functools.cached_property):
-            node = _function_node(owner, name)
-            returns = _substitute(ast.unparse(node.returns) if node.returns else "Any", mapping)
-            doc = (inspect.getdoc(attr) or "").splitlines()[0].replace("{rest}", rest)
-            members.append(_Member(name, "child", "self", "", "", returns, doc))
-            continue
-        if not inspect.isfunction(attr):
-            continue
-        node = _function_node(owner, name)
-        doc = (inspect.getdoc(attr) or "").splitlines()[0].replace("{rest}", rest)
-        variants = [n for n in _function_nodes(owner, name) if _is_overload(n)]
-        overloads = []
-        for variant in variants:
-            _, inner = _split_return(
-                _substitute(ast.unparse(variant.returns) if variant.returns else "Any", mapping)
-            )
-            overloads.append((_substitute(ast.unparse(variant.args), mapping), inner))
-        first = variants[0] if variants else node
-        returns = _substitute(ast.unparse(first.returns) if first.returns else "Any", mapping)
-        args = _substitute(ast.unparse(node.args), mapping)
-        annotations = _substitute(
-            " ".join([_annotation_text(node.args), *(_annotation_text(v.args) for v in variants)]), mapping
-        )
-        forward = _forward(node.args)
-        kind, inner = _split_return(returns)
-        if kind in ("call", "stream"):
-            members.append(_Member(name, kind, args, annotations, forward, inner, doc, overloads))
-        elif kind == "namespace":
-            members.append(_Member(name, "namespace", args, annotations, forward, returns, doc))
-    return members
-
-
-def _union_parts(text: str) -> list[str]:
-    """The members of a top-level ``A | B`` union (brackets respected)."""
-    parts, depth, current = [], 0, ""
-    for char in text:
-        depth += char in "[("
-        depth -= char in "])"
-        if char == "|" and depth == 0:
-            parts.append(current.strip())
-            current = ""
-        else:
-            current += char
-    parts.append(current.strip())
-    return [p for p in parts if p]
-
-
-def _split_return(returns: str) -> tuple[str, str]:
-    """``Call[X]``/``Flow[X]`` -> ("call", X); ``Stream[X]`` -> ("stream", X); ``XCalls`` -> namespace.
-
-    A union of such types (``Stream[A] | Stream[B]``) gives the union of their insides.
-    """
-    parts = _union_parts(returns)
-    if len(parts) > 1:
-        split = [_split_return(part) for part in parts]
-        kinds = {kind for kind, _ in split}
-        if len(kinds) == 1:
-            return kinds.pop(), " | ".join(dict.fromkeys(inner for _, inner in split))
-        return "other", returns
-    head = returns.split("[", 1)[0]
-    if head in ("Call", "Flow"):
-        return "call", returns[len(head) + 1 : -1]
-    if head == "Stream":
-        return "stream", returns[len(head) + 1 : -1]
-    if head.endswith("Calls"):
-        return "namespace", returns
-    return "other", returns
 
 
 def _api_name(factory: str, mode: str) -> str:
@@ -221,7 +53,7 @@ def _class_source(cls: type, mode: str) -> tuple[str, set[str]]:
         "        self.calls = calls",
     ]
     used: set[str] = {cls.__name__}
-    for member in _members(cls):
+    for member in members(cls):
         used |= set(_IDENT.findall(member.annotations + " " + member.returns))
         call = f"self.calls.{member.name}({member.forward})"
         lines.append("")
@@ -265,7 +97,7 @@ def _class_source(cls: type, mode: str) -> tuple[str, set[str]]:
     return "\n".join(lines), used
 
 
-def _overloaded(member: _Member, call: str, mode: str) -> list[str]:
+def _overloaded(member: Member, call: str, mode: str) -> list[str]:
     """``@overload`` variants plus an implementation returning their union."""
     iterator = "Iterator" if mode == "sync" else "AsyncIterator"
     asynchronous = mode == "async" and member.kind == "call"
@@ -278,7 +110,7 @@ def _overloaded(member: _Member, call: str, mode: str) -> list[str]:
     for args, inner in member.overloads:
         lines += ["    @overload", f"    {prefix} {member.name}({args}) -> {shown(inner)}: ..."]
     union = " | ".join(
-        dict.fromkeys(shown(part) for _, inner in member.overloads for part in _union_parts(inner))
+        dict.fromkeys(shown(part) for _, inner in member.overloads for part in union_parts(inner))
     )
     runner = "stream" if member.kind == "stream" else "run"
     awaited = "await " if asynchronous else ""
@@ -310,7 +142,14 @@ def _isort_key(name: str) -> tuple[int, str]:
 
 def _import_lines(names: set[str], classes: list[type]) -> tuple[list[str], list[str]]:
     sources: dict[str, set[str]] = {}
-    modules = [sys.modules[c.__module__] for c in classes]
+    modules = list(
+        {
+            k.__module__: sys.modules[k.__module__]
+            for c in classes
+            for k in c.__mro__
+            if k.__module__.startswith("bitrix24_toolkit.")
+        }.values()
+    )
     for name in sorted(names):
         if name == "builtins":
             sources.setdefault("", set()).add(name)
@@ -384,76 +223,6 @@ def render(mode: str) -> str:
         f"__all__ = {sorted(_api_name(c.__name__, mode) for c in classes)!r}",
     ]
     return "\n".join(header) + "\n\n\n" + "\n\n\n".join(bodies) + "\n"
-
-
-def _doc_rows(path: str, cls: type, by_name: dict[str, type], rows: list[tuple[str, str, str, str]]) -> None:
-    for member in _members(cls):
-        rest = _REST.search(member.doc)
-        rest_name = rest.group(1) if rest else ""
-        params = ", ".join(
-            part.split(":")[0].split("=")[0].strip()
-            for part in _split_args(member.args)
-            if part.split(":")[0].strip() != "self"
-        )
-        if member.kind == "child":
-            child = by_name.get(member.returns)
-            if child is not None:
-                _doc_rows(f"{path}.{member.name}", child, by_name, rows)
-        elif member.kind == "namespace":
-            child = by_name.get(member.returns.split("[", 1)[0])
-            if child is not None:
-                _doc_rows(f"{path}.{member.name}({params})", child, by_name, rows)
-        else:
-            returns = f"Iterator[{member.returns}]" if member.kind == "stream" else member.returns
-            rows.append((path, rest_name, f"{path}.{member.name}({params})", returns))
-
-
-def _split_args(args: str) -> list[str]:
-    parts, depth, current = [], 0, ""
-    for char in args:
-        if char in "[(":
-            depth += 1
-        elif char in "])":
-            depth -= 1
-        if char == "," and depth == 0:
-            parts.append(current.strip())
-            current = ""
-        else:
-            current += char
-    if current.strip():
-        parts.append(current.strip())
-    return parts
-
-
-def render_api_doc() -> str:
-    """``docs/api.md``: one line per method: REST name -> Python call -> return type."""
-    classes = factories()
-    by_name = {cls.__name__: cls for cls in classes}
-    rows: list[tuple[str, str, str, str]] = []
-    for path, root in _ROOTS:
-        _doc_rows(path, by_name[root], by_name, rows)
-    lines = [
-        "# API index",
-        "",
-        "Every REST method the typed namespaces cover: the REST name, the Python call and what it returns",
-        "with `Bitrix24`. With `AsyncBitrix24` the same call is awaited (streams are `async for` iterators).",
-        "Any other method is one `b24.call(method, params)` away. Generated by",
-        "`python -m bitrix24_toolkit.services.codegen`; a test keeps it in step with the code.",
-        "",
-    ]
-    section = None
-    for path, rest, call, returns in rows:
-        top = ".".join(path.split("(")[0].split(".")[:3])
-        if top != section:
-            section = top
-            lines += [f"## `{top}`", "", "| REST method | Python | returns |", "|---|---|---|"]
-        lines.append(f"| `{rest}` | `{call}` | `{returns.replace('builtins.', '')}` |")
-    out: list[str] = []
-    for line in lines:  # a blank line before each new section heading
-        if line.startswith("## ") and out and out[-1] != "":
-            out.append("")
-        out.append(line)
-    return "\n".join(out) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:

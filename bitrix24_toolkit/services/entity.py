@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Iterable, Mapping, Sequence
-from functools import cached_property
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar, overload
+from typing import Any, ClassVar, Generic, Literal, TypeVar, overload
 
 from ..errors import InvalidInputError
-from ..models.crm import Company, Contact, CrmEntity, Deal, Lead
+from ..models.crm import CrmEntity
 from ..models.meta import FieldInfo, Page
 from ..protocol.batch import Batch
 from ..protocol.call import Call, Flow, Stream, collect
@@ -34,17 +33,7 @@ from .common import (
 from .paging import PAGE_SIZE, iterate, raw_row_id, raw_rows
 from .progress import track
 
-if TYPE_CHECKING:  # the child namespaces import ensure_id from here: imported lazily below
-    from .contact_items import DealContactItemsCalls, LeadContactItemsCalls
-    from .productrows import DealProductRowsCalls, LeadProductRowsCalls
-    from .userfields import (
-        CompanyUserFieldCalls,
-        ContactUserFieldCalls,
-        DealUserFieldCalls,
-        LeadUserFieldCalls,
-    )
-
-__all__ = ["CompanyCalls", "ContactCalls", "DealCalls", "EntityCalls", "LeadCalls", "ensure_id"]
+__all__ = ["EntityCalls", "ensure_id"]
 
 M = TypeVar("M", bound=CrmEntity)
 
@@ -337,87 +326,3 @@ class EntityCalls(Generic[M]):
         return (
             yield from run_each(keys, self.delete, progress=f"{self.rest_name}.delete" if progress else None)
         )
-
-
-class LeadCalls(EntityCalls[Lead]):
-    """Calls of leads."""
-
-    rest_name: ClassVar[str] = "crm.lead"
-    model = Lead
-
-    @cached_property
-    def productrows(self) -> LeadProductRowsCalls:
-        """Product rows of leads (crm.lead.productrows.*)."""
-        from .productrows import LeadProductRowsCalls
-
-        return LeadProductRowsCalls()
-
-    @cached_property
-    def contact_items(self) -> LeadContactItemsCalls:
-        """Contacts bound to leads (crm.lead.contact.items.*)."""
-        from .contact_items import LeadContactItemsCalls
-
-        return LeadContactItemsCalls()
-
-    @cached_property
-    def userfield(self) -> LeadUserFieldCalls:
-        """Custom fields of leads (crm.lead.userfield.*)."""
-        from .userfields import LeadUserFieldCalls
-
-        return LeadUserFieldCalls(self.cache)
-
-
-class ContactCalls(EntityCalls[Contact]):
-    """Calls of contacts."""
-
-    rest_name: ClassVar[str] = "crm.contact"
-    model = Contact
-
-    @cached_property
-    def userfield(self) -> ContactUserFieldCalls:
-        """Custom fields of contacts (crm.contact.userfield.*)."""
-        from .userfields import ContactUserFieldCalls
-
-        return ContactUserFieldCalls(self.cache)
-
-
-class CompanyCalls(EntityCalls[Company]):
-    """Calls of companies."""
-
-    rest_name: ClassVar[str] = "crm.company"
-    model = Company
-
-    @cached_property
-    def userfield(self) -> CompanyUserFieldCalls:
-        """Custom fields of companies (crm.company.userfield.*)."""
-        from .userfields import CompanyUserFieldCalls
-
-        return CompanyUserFieldCalls(self.cache)
-
-
-class DealCalls(EntityCalls[Deal]):
-    """Calls of deals."""
-
-    rest_name: ClassVar[str] = "crm.deal"
-    model = Deal
-
-    @cached_property
-    def productrows(self) -> DealProductRowsCalls:
-        """Product rows of deals (crm.deal.productrows.*)."""
-        from .productrows import DealProductRowsCalls
-
-        return DealProductRowsCalls()
-
-    @cached_property
-    def contact_items(self) -> DealContactItemsCalls:
-        """Contacts bound to deals (crm.deal.contact.items.*)."""
-        from .contact_items import DealContactItemsCalls
-
-        return DealContactItemsCalls()
-
-    @cached_property
-    def userfield(self) -> DealUserFieldCalls:
-        """Custom fields of deals (crm.deal.userfield.*)."""
-        from .userfields import DealUserFieldCalls
-
-        return DealUserFieldCalls(self.cache)

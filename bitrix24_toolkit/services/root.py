@@ -9,9 +9,9 @@ from ..protocol.call import Call
 from .activity import ActivityCalls
 from .addresses import AddressCalls
 from .common import FieldCache
+from .crm_kinds import CompanyCalls, ContactCalls, DealCalls, LeadCalls
 from .directory import CategoryCalls, StatusCalls
 from .duplicates import DuplicateCalls
-from .entity import CompanyCalls, ContactCalls, DealCalls, LeadCalls
 from .item import ItemCalls
 from .requisites import RequisiteCalls
 from .stagehistory import StageHistoryCalls

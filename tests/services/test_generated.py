@@ -29,9 +29,9 @@ def test_api_doc_is_current() -> None:
 
 def test_every_public_factory_method_names_its_rest_method() -> None:
     for cls in codegen.factories():
-        for member in codegen._members(cls):
+        for member in codegen.members(cls):
             if member.kind in ("call", "stream"):
-                assert codegen._REST.search(member.doc), f"{cls.__name__}.{member.name}: {member.doc!r}"
+                assert codegen.REST_NAME.search(member.doc), f"{cls.__name__}.{member.name}: {member.doc!r}"
 
 
 def test_import_does_not_build_models() -> None:

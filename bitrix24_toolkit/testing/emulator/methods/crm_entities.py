@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..query import list_rows, parse_condition
+from ..listing import list_rows
+from ..query import parse_condition
 from ..registry import Ctx, ListResult, method
 from ._crm_common import (
     fields_param,

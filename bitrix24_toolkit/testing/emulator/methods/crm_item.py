@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..query import list_rows
+from ..listing import list_rows
 from ..registry import Ctx, ListResult, PortalError, method
 from ._crm_common import render_item_value, to_int, uf_rows, yn
 from ._crm_directory import ensure_directories
