@@ -1,4 +1,4 @@
-"""A whole ``*.list`` over an id-keyed table, as an indexed portal does it: narrow by id, filter, order, page."""
+"""A whole ``*.list`` over an id-keyed table, as an indexed portal does it: narrow by id, filter, page."""
 
 from __future__ import annotations
 
