@@ -34,3 +34,18 @@ async def async_script(b24: AsyncBitrix24) -> None:
     async for deal in b24.crm.deal.iter_all():
         assert_type(deal, Deal)
     assert_type(await b24.user.current(), User)
+
+
+def helper_script(b24: Bitrix24, ab24: AsyncBitrix24) -> None:
+    from collections.abc import Awaitable
+
+    from bitrix24_toolkit import Call
+    from bitrix24_toolkit.helpers import helper
+    from bitrix24_toolkit.protocol import Flow
+
+    @helper
+    def title(deal_id: int) -> Flow[str]:
+        return str((yield Call("crm.deal.get", {"id": deal_id}))["TITLE"])
+
+    assert_type(title(b24, 1), str)
+    assert_type(title(ab24, 1), Awaitable[str])
