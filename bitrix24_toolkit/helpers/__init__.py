@@ -29,10 +29,32 @@ from .holding_model import (
 )
 from .holding_render import render_tree
 from .holding_totals import DealBucket, HoldingTotals
+from .my_company import MyCompany, MyCompanyNotFoundError, ensure_my_company, my_companies, pick_my_company
+from .requisite_details import CompanyDetails, RequisiteDetails, company_details, requisites_of
+from .requisite_linking import RequisiteLinkError, link_requisites
+from .requisite_presets import PresetNotFoundError, find_preset, list_presets, preset_fields
+from .requisite_search import CompanyMatch, find_companies_by_inn
+from .requisites import (
+    RequisiteWriteError,
+    SavedRequisite,
+    add_requisite,
+    import_requisites,
+    upsert_requisite,
+)
+from .ru_identifiers import (
+    validate_account,
+    validate_bik,
+    validate_inn,
+    validate_kpp,
+    validate_ogrn,
+    validate_ogrnip,
+)
 
 __all__ = [
     "PARENT_FIELD",
     "PARENT_XML_ID",
+    "CompanyDetails",
+    "CompanyMatch",
     "CompanyNotFoundError",
     "DealBucket",
     "Helper",
@@ -42,16 +64,42 @@ __all__ = [
     "HoldingNode",
     "HoldingTotals",
     "HoldingTree",
+    "MyCompany",
+    "MyCompanyNotFoundError",
+    "PresetNotFoundError",
+    "RequisiteDetails",
+    "RequisiteLinkError",
+    "RequisiteWriteError",
+    "SavedRequisite",
+    "add_requisite",
     "ancestors",
     "build_tree",
     "clear_parent",
+    "company_details",
+    "ensure_my_company",
     "ensure_parent_field",
+    "find_companies_by_inn",
+    "find_preset",
     "helper",
     "holding_totals",
     "holding_tree",
+    "import_requisites",
+    "link_requisites",
+    "list_presets",
+    "my_companies",
     "parse_parent",
+    "pick_my_company",
+    "preset_fields",
     "render_tree",
+    "requisites_of",
     "root_of",
     "set_parent",
     "subsidiaries",
+    "upsert_requisite",
+    "validate_account",
+    "validate_bik",
+    "validate_inn",
+    "validate_kpp",
+    "validate_ogrn",
+    "validate_ogrnip",
 ]
