@@ -29,6 +29,19 @@ from .holding_model import (
 )
 from .holding_render import render_tree
 from .holding_totals import DealBucket, HoldingTotals
+from .lead_conversion import convert_lead, convert_leads
+from .lead_conversion_types import (
+    ConversionReport,
+    ConversionResult,
+    ConvertedObject,
+    LeadAlreadyConvertedError,
+    LeadConversionError,
+    LeadConversionFailedError,
+    LeadConversionIncompleteError,
+    LeadJunkError,
+    LeadNotFoundError,
+    LeadReport,
+)
 from .my_company import MyCompany, MyCompanyNotFoundError, ensure_my_company, my_companies, pick_my_company
 from .requisite_details import CompanyDetails, RequisiteDetails, company_details, requisites_of
 from .requisite_linking import RequisiteLinkError, link_requisites
@@ -56,6 +69,9 @@ __all__ = [
     "CompanyDetails",
     "CompanyMatch",
     "CompanyNotFoundError",
+    "ConversionReport",
+    "ConversionResult",
+    "ConvertedObject",
     "DealBucket",
     "Helper",
     "HoldingCycleError",
@@ -64,6 +80,13 @@ __all__ = [
     "HoldingNode",
     "HoldingTotals",
     "HoldingTree",
+    "LeadAlreadyConvertedError",
+    "LeadConversionError",
+    "LeadConversionFailedError",
+    "LeadConversionIncompleteError",
+    "LeadJunkError",
+    "LeadNotFoundError",
+    "LeadReport",
     "MyCompany",
     "MyCompanyNotFoundError",
     "PresetNotFoundError",
@@ -76,6 +99,8 @@ __all__ = [
     "build_tree",
     "clear_parent",
     "company_details",
+    "convert_lead",
+    "convert_leads",
     "ensure_my_company",
     "ensure_parent_field",
     "find_companies_by_inn",

@@ -201,7 +201,11 @@ def check_fields(
 def parse_int_result(response: APIResponse) -> int:
     """An ``add`` result: the new id."""
     value = response.result
-    if isinstance(value, Mapping):  # {"id": 5} (todo) or {"item": {"id": 5}} (crm.item)
+    if isinstance(value, Mapping) and isinstance(
+        value.get("item"), Mapping
+    ):  # {"item": {"id": 5}} (crm.item)
+        value = value["item"]
+    if isinstance(value, Mapping):  # {"id": 5} (todo)
         value = value.get("id", value.get("ID"))
     try:
         return int(value)

@@ -201,3 +201,11 @@ async def test_bulk_add_of_2000_items_is_40_requests_with_every_id(client: Any, 
     assert result.all_ok
     assert sorted(result.values) == list(range(1, 2001))
     assert emu.stats.requests == 40
+
+
+def test_add_results_in_every_shape_parse_to_the_new_id() -> None:
+    from bitrix24_toolkit.protocol import APIResponse
+    from bitrix24_toolkit.services.common import parse_int_result
+
+    for result in (5, "5", {"id": 5}, {"ID": "5"}, {"item": {"id": 5, "title": "x"}}):
+        assert parse_int_result(APIResponse(result=result)) == 5
