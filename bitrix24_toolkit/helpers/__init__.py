@@ -4,7 +4,17 @@ Each helper returns its value with :class:`~bitrix24_toolkit.Bitrix24` and an aw
 :class:`~bitrix24_toolkit.AsyncBitrix24`; inside is one flow (``helper.flow(...)``), testable without HTTP.
 """
 
+from .activities import (
+    ActivityCounters,
+    MyActivities,
+    OpenActivity,
+    add_comment,
+    complete_activity,
+    my_activities,
+    plan_activity,
+)
 from .base import Helper, helper
+from .history import History, HistoryEvent, history
 from .holding import (
     PARENT_FIELD,
     PARENT_XML_ID,
@@ -42,7 +52,10 @@ from .lead_conversion_types import (
     LeadNotFoundError,
     LeadReport,
 )
+from .lead_import import import_leads
+from .lead_import_report import ImportReport, ImportRow
 from .my_company import MyCompany, MyCompanyNotFoundError, ensure_my_company, my_companies, pick_my_company
+from .owner import Owner
 from .requisite_details import CompanyDetails, RequisiteDetails, company_details, requisites_of
 from .requisite_linking import RequisiteLinkError, link_requisites
 from .requisite_presets import PresetNotFoundError, find_preset, list_presets, preset_fields
@@ -54,6 +67,17 @@ from .requisites import (
     import_requisites,
     upsert_requisite,
 )
+from .robots import (
+    PropertyType,
+    Robot,
+    RobotProperty,
+    RobotRequest,
+    log_progress,
+    parse_robot_request,
+    register_activity,
+    register_robot,
+    reply,
+)
 from .ru_identifiers import (
     validate_account,
     validate_bik,
@@ -62,10 +86,12 @@ from .ru_identifiers import (
     validate_ogrn,
     validate_ogrnip,
 )
+from .subscriptions import SubscriptionChanges, sync_subscriptions
 
 __all__ = [
     "PARENT_FIELD",
     "PARENT_XML_ID",
+    "ActivityCounters",
     "CompanyDetails",
     "CompanyMatch",
     "CompanyNotFoundError",
@@ -74,12 +100,16 @@ __all__ = [
     "ConvertedObject",
     "DealBucket",
     "Helper",
+    "History",
+    "HistoryEvent",
     "HoldingCycleError",
     "HoldingError",
     "HoldingFieldError",
     "HoldingNode",
     "HoldingTotals",
     "HoldingTree",
+    "ImportReport",
+    "ImportRow",
     "LeadAlreadyConvertedError",
     "LeadConversionError",
     "LeadConversionFailedError",
@@ -87,18 +117,28 @@ __all__ = [
     "LeadJunkError",
     "LeadNotFoundError",
     "LeadReport",
+    "MyActivities",
     "MyCompany",
     "MyCompanyNotFoundError",
+    "OpenActivity",
+    "Owner",
     "PresetNotFoundError",
+    "PropertyType",
     "RequisiteDetails",
     "RequisiteLinkError",
     "RequisiteWriteError",
+    "Robot",
+    "RobotProperty",
+    "RobotRequest",
     "SavedRequisite",
+    "SubscriptionChanges",
+    "add_comment",
     "add_requisite",
     "ancestors",
     "build_tree",
     "clear_parent",
     "company_details",
+    "complete_activity",
     "convert_lead",
     "convert_leads",
     "ensure_my_company",
@@ -106,20 +146,30 @@ __all__ = [
     "find_companies_by_inn",
     "find_preset",
     "helper",
+    "history",
     "holding_totals",
     "holding_tree",
+    "import_leads",
     "import_requisites",
     "link_requisites",
     "list_presets",
+    "log_progress",
+    "my_activities",
     "my_companies",
     "parse_parent",
+    "parse_robot_request",
     "pick_my_company",
+    "plan_activity",
     "preset_fields",
+    "register_activity",
+    "register_robot",
     "render_tree",
+    "reply",
     "requisites_of",
     "root_of",
     "set_parent",
     "subsidiaries",
+    "sync_subscriptions",
     "upsert_requisite",
     "validate_account",
     "validate_bik",

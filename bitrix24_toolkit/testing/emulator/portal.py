@@ -32,6 +32,10 @@ of a served emulator) refreshes; ``emu.expire_tokens()`` expires every access to
 method, OAuth refreshes and injected faults (``emu.reset_stats()``). ``emu.save(path)`` /
 ``Emulator.load(path)`` keep the whole portal (data and OAuth grants) in a JSON file.
 ``emu.call(method, params)`` runs a method directly (no HTTP, no bucket, no faults) — handy for setup.
+
+Automation (:mod:`.automation`): CRM writes queue event payloads for bound handlers
+(``emu.pending_events``, ``emu.flush_events()``, ``emu.deliver_to(app)``), and ``emu.run_robot(code, ...)``
+invokes an installed robot; see ``docs/automation.md``.
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ from typing import Any
 
 import httpx
 
+from .automation import AutomationMixin
 from .batch import run_batch
 from .cost import CostModel, Stats, call_seconds
 from .dispatch import DEFAULT_PROCESSING, Outcome, envelope, invoke, load_methods, time_block
@@ -89,7 +94,7 @@ def _operating_error() -> PortalError:
     return PortalError("OPERATION_TIME_LIMIT", "Method is blocked due to operation time limit.", 429)
 
 
-class Emulator(PortalPersistence):
+class Emulator(PortalPersistence, AutomationMixin):
     """An in-memory Bitrix24 portal (see the module docstring for the options)."""
 
     def __init__(
@@ -121,6 +126,7 @@ class Emulator(PortalPersistence):
         self.stats = Stats()
         self._limits: str | tuple[float, float] | None = limits
         self._bucket: LeakyBucket | None = bucket_for(limits, self.now)
+        self._init_automation()
 
     # ------------------------------------------------------------------------------- clock & limits
     def now(self) -> float:
@@ -308,6 +314,8 @@ class Emulator(PortalPersistence):
         outcome = invoke(
             self.state, name, params, user_id=user_id, in_batch=in_batch, extra=_caller_extra(caller)
         )
+        if outcome.error is None:
+            self._observe_write(name, params, outcome, user_id)  # queues event deliveries (automation.py)
         if outcome.error is not None and outcome.error.code == "ERROR_METHOD_NOT_FOUND":
             outcome.processing = 0.0
             return outcome

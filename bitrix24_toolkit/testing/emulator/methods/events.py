@@ -1,9 +1,9 @@
 """Event subscriptions: ``event.bind``, ``event.get``, ``event.unbind`` and ``events`` (reference 9.1).
 
-Only the bookkeeping is emulated (table ``"event_handler"``); delivery is not. ``event.bind`` needs an
-application context: the framework puts ``ctx.extra["auth_type"]`` (``"webhook"``/``"oauth"``); a call
-without that key is treated as an application call. Event names compare case-insensitively and are
-stored upper-case.
+The bookkeeping (table ``"event_handler"``) lives here; delivery is in ``automation.py``.
+``event.bind`` needs an application context: the framework puts ``ctx.extra["auth_type"]``
+(``"webhook"``/``"oauth"``); a call without that key is treated as an application call. Event names
+compare case-insensitively and are stored upper-case.
 """
 
 from __future__ import annotations
