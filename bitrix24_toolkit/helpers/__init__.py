@@ -14,6 +14,9 @@ from .activities import (
     plan_activity,
 )
 from .base import Helper, helper
+from .deal_products import DealProducts, DealProductsError, ProductLine, deal_products, set_deal_products
+from .funnel import funnel_breakdown, funnel_flow, funnel_snapshot, lead_funnel
+from .funnel_report import FunnelBreakdown, FunnelFlow, FunnelSnapshot, LeadFunnel, Stage
 from .history import History, HistoryEvent, history
 from .holding import (
     PARENT_FIELD,
@@ -56,6 +59,7 @@ from .lead_import import import_leads
 from .lead_import_report import ImportReport, ImportRow
 from .my_company import MyCompany, MyCompanyNotFoundError, ensure_my_company, my_companies, pick_my_company
 from .owner import Owner
+from .pipeline import PipelineChanges, PipelineError, StageChange, StageSpec, ensure_pipeline
 from .requisite_details import CompanyDetails, RequisiteDetails, company_details, requisites_of
 from .requisite_linking import RequisiteLinkError, link_requisites
 from .requisite_presets import PresetNotFoundError, find_preset, list_presets, preset_fields
@@ -99,6 +103,11 @@ __all__ = [
     "ConversionResult",
     "ConvertedObject",
     "DealBucket",
+    "DealProducts",
+    "DealProductsError",
+    "FunnelBreakdown",
+    "FunnelFlow",
+    "FunnelSnapshot",
     "Helper",
     "History",
     "HistoryEvent",
@@ -114,6 +123,7 @@ __all__ = [
     "LeadConversionError",
     "LeadConversionFailedError",
     "LeadConversionIncompleteError",
+    "LeadFunnel",
     "LeadJunkError",
     "LeadNotFoundError",
     "LeadReport",
@@ -122,7 +132,10 @@ __all__ = [
     "MyCompanyNotFoundError",
     "OpenActivity",
     "Owner",
+    "PipelineChanges",
+    "PipelineError",
     "PresetNotFoundError",
+    "ProductLine",
     "PropertyType",
     "RequisiteDetails",
     "RequisiteLinkError",
@@ -131,6 +144,9 @@ __all__ = [
     "RobotProperty",
     "RobotRequest",
     "SavedRequisite",
+    "Stage",
+    "StageChange",
+    "StageSpec",
     "SubscriptionChanges",
     "add_comment",
     "add_requisite",
@@ -141,16 +157,22 @@ __all__ = [
     "complete_activity",
     "convert_lead",
     "convert_leads",
+    "deal_products",
     "ensure_my_company",
     "ensure_parent_field",
+    "ensure_pipeline",
     "find_companies_by_inn",
     "find_preset",
+    "funnel_breakdown",
+    "funnel_flow",
+    "funnel_snapshot",
     "helper",
     "history",
     "holding_totals",
     "holding_tree",
     "import_leads",
     "import_requisites",
+    "lead_funnel",
     "link_requisites",
     "list_presets",
     "log_progress",
@@ -167,6 +189,7 @@ __all__ = [
     "reply",
     "requisites_of",
     "root_of",
+    "set_deal_products",
     "set_parent",
     "subsidiaries",
     "sync_subscriptions",
