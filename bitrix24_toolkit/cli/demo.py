@@ -1,120 +1,115 @@
-"""``b24 demo``: a short tour of the built-in demo portal, through the real client and plain REST calls."""
+"""``b24 demo``: the demo portal's story in under a minute, told by the library's own helpers.
+
+The travel agency «Солнечный ветер»: its own company details, the hotel holding it serves, an open lead
+converted into a contact, a company and a deal, and where the sales funnel stands (a table and a chart file).
+It always runs on a fresh built-in demo portal, never on yours: the conversion writes.
+"""
 
 from __future__ import annotations
 
 import time
-from collections import Counter, defaultdict
-from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+import typer
+from rich.console import Console
+
 from ..client import Bitrix24
-from ..testing.emulator import Emulator
+from ..helpers import convert_lead, funnel_snapshot, holding_tree, my_companies
+from .commands_leads import result_lines
+from .company_text import company_lines
+from .output import print_table
 
 __all__ = ["run_demo"]
 
-HOLDING_FIELD = "UF_CRM_HOLDING_PARENT"
+HEADER = (
+    "b24 demo: the built-in demo portal of the travel agency «Солнечный ветер» "
+    "(an offline emulator, not your portal: nothing leaves this machine)"
+)
 
 
-def run_demo() -> int:
-    """Build the demo portal, then show my company, the holding, leads and the deal funnel."""
-    started = time.perf_counter()
-    emu = Emulator.demo(limits="off")
-    print(f"Demo portal {emu.domain} (built-in emulator, not your portal: nothing leaves this machine)")
-    with emu.client() as b24:
-        me = b24.call("user.current")
-        print(f"Signed in as {me['NAME']} {me['LAST_NAME']} (user {me['ID']})\n")
-        _my_company(b24)
-        _holding(b24)
-        _leads(b24)
-        _deals(b24)
-    stats = emu.stats
-    print(f"\n{stats.requests} REST requests in {time.perf_counter() - started:.2f} s.")
-    return 0
-
-
-def _all(b24: Bitrix24, method: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every row of a list method, page by page."""
-    rows: list[dict[str, Any]] = []
-    start: int | None = 0
-    while start is not None:
-        page = b24.call_full(method, {**params, "start": start})
-        result = page.result
-        rows.extend(result["items"] if isinstance(result, dict) and "items" in result else result)
-        start = page.next
-    return rows
+def _section(console: Console, title: str) -> None:
+    console.print()
+    console.rule(title, align="left", style="cyan")
 
 
 def _my_company(b24: Bitrix24) -> None:
-    mine = b24.call("crm.company.list", {"filter": {"IS_MY_COMPANY": "Y"}, "select": ["ID", "TITLE"]})
-    if not mine:
-        return
-    company = mine[0]
-    print(f"My company: {company['TITLE']}")
-    requisites = b24.call("crm.requisite.list", {"filter": {"ENTITY_TYPE_ID": 4, "ENTITY_ID": company["ID"]}})
-    for requisite in requisites[:1]:
-        print(
-            f"  {requisite.get('RQ_COMPANY_NAME') or requisite.get('NAME')}: INN {requisite.get('RQ_INN')}, "
-            f"KPP {requisite.get('RQ_KPP')}, OGRN {requisite.get('RQ_OGRN')}"
-        )
-        banks = b24.call("crm.requisite.bankdetail.list", {"filter": {"ENTITY_ID": requisite["ID"]}})
-        for bank in banks[:1]:
-            name, bik, account = bank.get("RQ_BANK_NAME"), bank.get("RQ_BIK"), bank.get("RQ_ACC_NUM")
-            print(f"  bank {name}: BIK {bik}, account {account}")
-    print()
+    companies = my_companies(b24)
+    for details in companies[:1]:
+        typer.echo("\n".join(company_lines(details)))
 
 
 def _holding(b24: Bitrix24) -> None:
-    fields = b24.call("crm.company.userfield.list", {"filter": {"FIELD_NAME": HOLDING_FIELD}})
-    if not fields:
+    tree = holding_tree(b24)
+    typer.echo(tree.render())
+    typer.echo(f"{len(tree.holdings)} holding(s) read from the company field 'Parent company'")
+
+
+def _open_lead(b24: Bitrix24) -> dict[str, Any] | None:
+    """The first open lead that names its company (else any open lead)."""
+    select = ["ID", "TITLE", "STATUS_ID", "NAME", "LAST_NAME", "COMPANY_TITLE"]
+    order = {"ID": "ASC"}
+    for flt in ({"STATUS_SEMANTIC_ID": "P", "!COMPANY_TITLE": ""}, {"STATUS_SEMANTIC_ID": "P"}):
+        rows = b24.call("crm.lead.list", {"filter": flt, "select": select, "order": order})
+        if rows:
+            return dict(rows[0])
+    return None
+
+
+def _conversion(b24: Bitrix24) -> None:
+    lead = _open_lead(b24)
+    if lead is None:
+        typer.echo("no open lead on this portal")
         return
-    companies = _all(
-        b24, "crm.company.list", {"select": ["ID", "TITLE", HOLDING_FIELD], "order": {"ID": "ASC"}}
+    who = " ".join(str(lead.get(k) or "") for k in ("NAME", "LAST_NAME")).strip()
+    company = f" from {lead['COMPANY_TITLE']}" if lead.get("COMPANY_TITLE") else ""
+    typer.echo(f"lead #{lead['ID']} «{lead['TITLE']}»: {who}{company}, status {lead['STATUS_ID']}")
+    result = convert_lead(b24, int(lead["ID"]))
+    typer.echo("\n".join(result_lines(result)))
+    if result.deal is not None:
+        deal = b24.crm.deal.get(result.deal.id)
+        amount = f"{deal.opportunity or 0:,.2f} {deal.currency_id}"
+        typer.echo(f"  the deal: «{deal.title}», stage {deal.stage_id}, {amount}")
+
+
+def _funnel(b24: Bitrix24, png: str | None) -> None:
+    report = funnel_snapshot(b24, 0)
+    columns, rows = report.table()
+    print_table(columns, rows, title=report.title())
+    if png is None:
+        return
+    try:
+        report.plot(png)
+    except ImportError:
+        typer.echo('chart skipped: it needs matplotlib (pip install "bitrix24-toolkit[plot]")')
+        return
+    typer.echo(f"chart saved to {Path(png).resolve()}")
+
+
+def run_demo(png: str | None = "funnel.png") -> int:
+    """Tell the demo portal's story; ``png`` is where the funnel chart goes (``None``: no chart)."""
+    from ..testing.emulator import Emulator
+
+    started = time.perf_counter()
+    console = Console(highlight=False)
+    typer.echo(HEADER)
+    emu = Emulator.demo()
+    with emu.client() as b24:
+        me = b24.user.current()
+        typer.echo(f"signed in as {me.name} {me.last_name} (user {me.id}) on {b24.portal}")
+        _section(console, "1. My company: the details that go on invoices")
+        _my_company(b24)
+        _section(console, "2. The holding: companies linked by 'Parent company'")
+        _holding(b24)
+        _section(console, "3. A lead becomes a contact, a company and a deal")
+        _conversion(b24)
+        _section(console, "4. The sales funnel today")
+        _funnel(b24, png)
+    seconds = time.perf_counter() - started
+    console.print()
+    typer.echo(f"done: {emu.stats.requests} REST requests in {seconds:.1f} s.")
+    typer.echo(
+        "next: b24 --help · b24 list deal --select ID,TITLE,STAGE_ID · "
+        "set BITRIX24_WEBHOOK_URL (or .env) to run the commands on your portal"
     )
-    titles = {str(c["ID"]): str(c["TITLE"]) for c in companies}
-    children: dict[str, list[str]] = defaultdict(list)
-    for company in companies:
-        parent = str(company.get(HOLDING_FIELD) or "").removeprefix("CO_")
-        if parent and parent != "0":
-            children[parent].append(str(company["ID"]))
-    roots = [cid for cid in children if not any(cid in kids for kids in children.values())]
-    print("Holding structure (parent company field):")
-
-    def show(cid: str, depth: int) -> None:
-        print(f"  {'    ' * depth}{titles.get(cid, '#' + cid)}")
-        for kid in children.get(cid, []):
-            show(kid, depth + 1)
-
-    for root in roots:
-        show(root, 0)
-    print()
-
-
-def _leads(b24: Bitrix24) -> None:
-    statuses = b24.call("crm.status.list", {"filter": {"ENTITY_ID": "STATUS"}, "order": {"SORT": "ASC"}})
-    leads = _all(b24, "crm.lead.list", {"select": ["ID", "STATUS_ID", "SOURCE_ID"]})
-    by_status = Counter(str(lead["STATUS_ID"]) for lead in leads)
-    by_source = Counter(str(lead.get("SOURCE_ID") or "-") for lead in leads)
-    print(f"Leads: {len(leads)}")
-    for status in statuses:
-        print(f"  {status['NAME']:<24} {by_status.get(status['STATUS_ID'], 0):>5}")
-    print("  by source: " + ", ".join(f"{src} {n}" for src, n in by_source.most_common()))
-    print()
-
-
-def _deals(b24: Bitrix24) -> None:
-    categories = b24.call("crm.category.list", {"entityTypeId": 2})["categories"]
-    deals = _all(
-        b24, "crm.deal.list", {"select": ["ID", "CATEGORY_ID", "STAGE_ID", "OPPORTUNITY", "CURRENCY_ID"]}
-    )
-    for category in sorted(categories, key=lambda c: int(c["sort"])):
-        entity = "DEAL_STAGE" if int(category["id"]) == 0 else f"DEAL_STAGE_{category['id']}"
-        stages = b24.call("crm.status.list", {"filter": {"ENTITY_ID": entity}, "order": {"SORT": "ASC"}})
-        in_funnel = [d for d in deals if str(d["CATEGORY_ID"]) == str(category["id"])]
-        print(f"Deals in funnel «{category['name']}»: {len(in_funnel)}")
-        for stage in stages:
-            rows = [d for d in in_funnel if d["STAGE_ID"] == stage["STATUS_ID"]]
-            amount = sum(
-                (Decimal(str(d["OPPORTUNITY"] or 0)) for d in rows if d["CURRENCY_ID"] == "RUB"), Decimal(0)
-            )
-            print(f"  {stage['NAME']:<28} {len(rows):>4}  {amount:>14,.2f} RUB")
-        print()
+    return 0
