@@ -20,7 +20,7 @@ from .coalesce import Coalescer
 from .core import USER_AGENT, Encoding, NeedRefresh, Pause, PortalMovedHook
 from .limiter import Limits
 from .oauth import OAuth
-from .retry import RetryPolicy, is_read_method
+from .retry import RetryPolicy, is_read_call
 from .settings import webhook_url_from_env
 
 if TYPE_CHECKING:
@@ -163,7 +163,7 @@ class AsyncBitrix24(ClientBase):
         return await self._send_direct(call)
 
     async def _send_direct(self, call: Call[Any]) -> APIResponse:
-        read = call.read_only if call.read_only is not None else is_read_method(call.method)
+        read = is_read_call(call)
         try:
             async for attempt in self.retry.async_retrying(call.method, read):
                 with attempt:

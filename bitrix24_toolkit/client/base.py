@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 
+from ..errors import InvalidInputError
 from .core import ClientCore, Encoding, PortalMovedHook
 from .limiter import LimiterState, Limits, limiter_for
 from .oauth import OAuth
@@ -32,6 +33,8 @@ class ClientBase:
         retry: RetryPolicy | None,
         max_concurrency: int,
     ) -> None:
+        if encoding not in ("json", "form"):
+            raise InvalidInputError(f"encoding must be 'json' or 'form', not {encoding!r}", field="encoding")
         credentials = resolve_auth(webhook_url, auth)
         self._core = ClientCore(
             credentials,

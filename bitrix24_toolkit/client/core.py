@@ -221,7 +221,12 @@ class ClientCore:
     # ---------------------------------------------------------------------------------- transport
     @staticmethod
     def transport_error(exc: httpx.HTTPError, method: str) -> TransportError:
-        """Our typed error for an httpx failure; ``sent=False`` when the request surely never left."""
+        """Our typed error for an httpx failure; ``sent=False`` when the request surely never left.
+
+        The httpx error stays our error's ``__cause__``; its text is masked in place too, since a traceback
+        prints the whole chain (some transports and proxies quote the request URL, secret included).
+        """
+        exc.args = tuple(redact(arg) if isinstance(arg, str) else arg for arg in exc.args)
         detail = redact(str(exc)) or type(exc).__name__
         if isinstance(exc, httpx.TimeoutException):
             sent = not isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout)

@@ -12,7 +12,8 @@ permission, validation errors
 =================================  ======================================================================
 
 A method counts as a read when it is in :data:`READ_METHODS` or ends in ``.get``, ``.list`` or
-``.fields``; every other method (unknown ones included) counts as a write.
+``.fields``; every other method (unknown ones included) counts as a write. A ``batch`` is a read when every
+command in it is (calls may also carry their own ``read_only`` mark).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -43,9 +44,10 @@ from ..errors import (
     ServerError,
     TransportError,
 )
+from ..protocol.call import Call
 from .redaction import redact
 
-__all__ = ["READ_METHODS", "RetryPolicy", "is_read_method"]
+__all__ = ["READ_METHODS", "RetryPolicy", "is_read_call", "is_read_method"]
 
 logger = logging.getLogger("bitrix24_toolkit")
 
@@ -84,6 +86,19 @@ def is_read_method(method: str) -> bool:
     """Whether repeating ``method`` after an unknown outcome is harmless."""
     name = method.lower()
     return name in READ_METHODS or name.endswith(_READ_SUFFIXES)
+
+
+def is_read_call(call: Call[Any]) -> bool:
+    """Whether repeating ``call`` is harmless: its own mark, else its name (a ``batch``: its commands')."""
+    if call.read_only is not None:
+        return call.read_only
+    if call.method.lower() == "batch":
+        commands = call.params.get("cmd")
+        if isinstance(commands, Mapping) and commands:
+            return all(is_read_method(str(command).split("?", 1)[0]) for command in commands.values())
+        if isinstance(commands, list | tuple) and commands:
+            return all(is_read_method(str(command).split("?", 1)[0]) for command in commands)
+    return is_read_method(call.method)
 
 
 def _outcome_unknown(error: Bitrix24Error) -> bool:

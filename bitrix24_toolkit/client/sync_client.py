@@ -20,7 +20,7 @@ from .coalesce import Deferred
 from .core import USER_AGENT, Encoding, NeedRefresh, Pause, PortalMovedHook
 from .limiter import Limits
 from .oauth import OAuth
-from .retry import RetryPolicy, is_read_method
+from .retry import RetryPolicy, is_read_call
 from .settings import webhook_url_from_env
 
 if TYPE_CHECKING:
@@ -160,7 +160,7 @@ class Bitrix24(ClientBase):
             return list(pool.map(one, calls))
 
     def _send(self, call: Call[Any]) -> APIResponse:
-        read = call.read_only if call.read_only is not None else is_read_method(call.method)
+        read = is_read_call(call)
         try:
             for attempt in self.retry.retrying(call.method, read):
                 with attempt:

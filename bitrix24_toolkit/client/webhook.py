@@ -79,12 +79,19 @@ def parse_webhook_url(url: object) -> WebhookURL:
             f"the webhook URL must be a str, not {type(url).__name__}", field="webhook_url"
         )
     text = url.strip()
-    parts = urlsplit(text)
-    match = _REST_PATH.match(parts.path or "")
     anywhere = _SECRET_ANYWHERE.search(text)
     candidate = anywhere.group(1) if anywhere else None
     register_secret(candidate)  # first, so that no message below can show the secret
     shown = _masked(text, candidate)
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018  (raises ValueError for a port outside 0-65535)
+    except ValueError as exc:
+        raise InvalidInputError(
+            f"invalid Bitrix24 webhook URL {shown!r}: {exc} (check the host and port); {_HOW}",
+            field="webhook_url",
+        ) from None
+    match = _REST_PATH.match(parts.path or "")
     if parts.scheme not in ("http", "https"):
         hint = "add https:// in front" if not parts.scheme or "." in parts.scheme else "use https://"
         raise InvalidInputError(

@@ -15,10 +15,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Generic, TypeVar
 
-from ..errors import Bitrix24Error, InvalidInputError, make_api_error
+from ..errors import Bitrix24Error, InvalidInputError, ResponseFormatError, make_api_error
 from .call import Call, Flow, Parallel
 from .encoding import encode_php_query
-from .envelope import APIResponse, TimeInfo
+from .envelope import APIResponse, TimeInfo, snippet_of
 
 __all__ = ["MAX_BATCH", "Batch", "BatchChunk", "NotRunError", "Outcome", "Ref", "plan_batch", "run_batch"]
 
@@ -122,9 +122,13 @@ class BatchChunk:
     halt: bool = False
 
     @property
-    def read_only(self) -> bool:
-        """Every call only reads (the whole chunk is safe to repeat)."""
-        return all(call.read_only is True for _, call in self.calls)
+    def read_only(self) -> bool | None:
+        """``True``: every call is marked read-only (the chunk is safe to repeat); ``False``: a call is marked
+        a write; ``None``: unmarked calls, so the client classifies the ``batch`` by its commands' names."""
+        marks = [call.read_only for _, call in self.calls]
+        if all(mark is True for mark in marks):
+            return True
+        return False if any(mark is False for mark in marks) else None
 
     def call(self) -> Call[dict[str, Outcome[Any]]]:
         """The ``batch`` call of this chunk."""
@@ -146,9 +150,11 @@ class BatchChunk:
             _as_map(body.get("result_time")),
         )
         outcomes: dict[str, Outcome[Any]] = {}
+        halted = False
         for key, call in self.calls:
             if key in errors:
                 outcomes[key] = Outcome(key, call.method, error=_sub_error(errors[key], call.method))
+                halted = self.halt
             elif key in results:
                 sub = APIResponse(
                     result=results[key],
@@ -160,9 +166,22 @@ class BatchChunk:
                     outcomes[key] = Outcome(key, call.method, value=call.parse(sub))
                 except Bitrix24Error as exc:
                     outcomes[key] = Outcome(key, call.method, error=exc)
-            else:
+            elif halted:  # halt=1 stopped the chain at an earlier error: later calls are absent
                 outcomes[key] = Outcome(key, call.method, error=NotRunError(call.method))
+            else:  # absent with nothing to halt it: a malformed answer, the call may have run
+                outcomes[key] = Outcome(key, call.method, error=_missing(key, call.method, body))
         return outcomes
+
+
+def _missing(key: str, method: str, body: Any) -> ResponseFormatError:
+    snippet = snippet_of(repr(body)[:400])
+    return ResponseFormatError(
+        f"{method}: the batch answer has neither a result nor an error for call {key!r}, so it may or may "
+        f"not have run (check the portal before repeating a write): {snippet!r}",
+        status_code=None,
+        snippet=snippet,
+        method=method,
+    )
 
 
 def _command(call: Call[Any]) -> str:

@@ -54,7 +54,9 @@ def normalize(value: Any, *, path: str = "params") -> Any:
         return ""
     if isinstance(value, bool):
         return 1 if value else 0
-    if isinstance(value, int | str):
+    if isinstance(value, str):
+        return _utf8(value, path)
+    if isinstance(value, int):
         return value
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
@@ -93,12 +95,29 @@ def normalize(value: Any, *, path: str = "params") -> Any:
     )
 
 
+def _utf8(text: str, path: str) -> str:
+    """``text`` unchanged, or :class:`InvalidInputError` when it cannot be sent as UTF-8 (lone surrogates)."""
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise InvalidInputError(
+                f"{path}: the text has a character that is not valid Unicode ({exc.object[exc.start]!r} at "
+                f"position {exc.start}), usually left by a wrong decoding: decode the source with "
+                "errors='replace' or fix its encoding",
+                field=path,
+            ) from None
+    return text
+
+
 def _key_text(key: Any, path: str) -> str:
     if isinstance(key, bool):
         raise InvalidInputError(f"{path}: a bool cannot be a parameter key", field=path)
     if isinstance(key, enum.Enum):
         key = key.value
-    if isinstance(key, str | int):
+    if isinstance(key, str):
+        return _utf8(key, path)
+    if isinstance(key, int):
         return str(key)
     raise InvalidInputError(f"{path}: key {key!r} must be a str or int", field=path)
 

@@ -19,6 +19,7 @@ __all__ = [
     "OPERATORS",
     "FieldCache",
     "check_fields",
+    "check_filter_value",
     "dump_fields",
     "list_params",
     "page_parser",
@@ -57,6 +58,27 @@ def translate_select(model: type[BaseModel], select: Iterable[str] | None) -> li
     return [api_name(model, name) for name in select]
 
 
+def check_filter_value(key: str, value: Any) -> None:
+    """Refuse filter values the portal would misread: ``None`` and empty lists.
+
+    An empty list (``{"@ID": []}``) reads as "match nothing" in Python, but a PHP filter with an empty array
+    may drop the condition and match *everything* (unconfirmed for every method: refused as the tolerant
+    choice, since a bulk delete built on it would hit every record). JSON ``null`` has no filter meaning.
+    """
+    if value is None:
+        raise InvalidInputError(
+            f"filter[{key}] is None: Bitrix24 filters have no null; use '' (or False) to match an empty "
+            "field, or leave the key out",
+            field=f"filter[{key}]",
+        )
+    if isinstance(value, list | tuple | set | frozenset) and not value:
+        raise InvalidInputError(
+            f"filter[{key}] is an empty list: the portal may ignore the condition and match every record; "
+            "skip the call when there is nothing to look for",
+            field=f"filter[{key}]",
+        )
+
+
 def translate_filter(model: type[BaseModel], flt: Mapping[str, Any] | None) -> dict[str, Any] | None:
     """Filter keys as the API wants them, operator prefixes kept (``>=date_create`` -> ``>=DATE_CREATE``)."""
     if flt is None:
@@ -68,6 +90,7 @@ def translate_filter(model: type[BaseModel], flt: Mapping[str, Any] | None) -> d
         if isinstance(value, Mapping) and (str(key).isdigit() or str(key).lower() == "logic"):
             out[key] = translate_filter(model, value)  # crm.item.list logic groups
             continue
+        check_filter_value(str(key), value)
         op, name = split_operator(str(key))
         out[op + api_name(model, name)] = _filter_value(model, name, value)
     return out

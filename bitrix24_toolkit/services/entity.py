@@ -53,6 +53,16 @@ def ensure_id(value: Any, name: str = "id") -> int:
     return number
 
 
+def ensure_list(value: Any, name: str, what: str = "ids") -> builtins.list[Any]:
+    """A list/tuple/iterable of items as a list; a str, bytes, dict or None is refused before any request."""
+    if value is None or isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        raise InvalidInputError(
+            f"{name} must be a list of {what} (such as [1, 2]), not {type(value).__name__}",
+            field=name,
+        )
+    return builtins.list(value)
+
+
 class EntityCalls(Generic[M]):
     """Calls of one classic CRM object kind."""
 
@@ -204,7 +214,7 @@ class EntityCalls(Generic[M]):
 
     def get_many(self, ids: Iterable[int], *, select: Iterable[str] | None = None) -> Flow[builtins.list[M]]:
         """The records with these ids, in the order given; ids not found are left out ({rest}.list)."""
-        wanted = [ensure_id(value, "ids") for value in ids]
+        wanted = [ensure_id(value, "ids") for value in ensure_list(ids, "ids")]
         calls = [
             self.list(filter={"@ID": list(chunk)}, select=select)
             for chunk in chunks(sorted(set(wanted)), PAGE_SIZE)
@@ -287,7 +297,7 @@ class EntityCalls(Generic[M]):
     ) -> Flow[BulkResult]:
         """Create many records; the result gives each input item's new id or error ({rest}.add)."""
         known = []
-        for item in items:
+        for item in ensure_list(items, "items", "dicts of fields"):
             known.append((yield from self._checked(item, updating=False, check=True, params=params)))
         extra = {"params": dict(params)} if params else {}
         return (
@@ -305,9 +315,20 @@ class EntityCalls(Generic[M]):
         progress: bool = False,
     ) -> Flow[BulkResult]:
         """Update many records (``{id: fields}``); the result gives each one's outcome ({rest}.update)."""
-        pairs = list(changes.items()) if isinstance(changes, Mapping) else list(changes)
+        pairs = (
+            builtins.list(changes.items())
+            if isinstance(changes, Mapping)
+            else ensure_list(changes, "changes", "(id, fields) pairs, or a dict {id: fields}")
+        )
         prepared = []
-        for record_id, fields in pairs:
+        for pair in pairs:
+            if not isinstance(pair, tuple | builtins.list) or len(pair) != 2:
+                shown = repr(pair)[:120]
+                raise InvalidInputError(
+                    f"changes must be a dict {{id: fields}} or a list of (id, fields) pairs, not {shown}",
+                    field="changes",
+                )
+            record_id, fields = pair
             data = yield from self._checked(fields, updating=True, check=True, params=None)
             prepared.append((ensure_id(record_id), data))
         return (
@@ -322,7 +343,7 @@ class EntityCalls(Generic[M]):
 
     def delete_many(self, ids: Iterable[int], *, progress: bool = False) -> Flow[BulkResult]:
         """Delete many records; the result gives each id's outcome ({rest}.delete)."""
-        keys = [ensure_id(i, "ids") for i in ids]
+        keys = [ensure_id(i, "ids") for i in ensure_list(ids, "ids")]
         return (
             yield from run_each(keys, self.delete, progress=f"{self.rest_name}.delete" if progress else None)
         )

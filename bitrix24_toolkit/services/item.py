@@ -24,6 +24,7 @@ from ..protocol.envelope import APIResponse
 from .common import (
     FieldCache,
     check_fields,
+    check_filter_value,
     chunks,
     dump_fields,
     page_parser,
@@ -31,7 +32,7 @@ from .common import (
     parse_field_map,
     split_operator,
 )
-from .entity import ensure_id
+from .entity import ensure_id, ensure_list
 from .paging import PAGE_SIZE, iterate
 from .shapes import unwrap
 
@@ -64,6 +65,7 @@ class ItemCalls:
             elif str(key).lower() == "logic":
                 out[key] = value
             else:
+                check_filter_value(str(key), value)
                 op, name = split_operator(str(key))
                 out[op + self._name(name)] = value
         return out
@@ -158,7 +160,7 @@ class ItemCalls:
         self, ids: Iterable[int], *, select: Iterable[str] | None = None
     ) -> Flow[builtins.list[CrmEntity]]:
         """The items with these ids, in the order given; ids not found are left out (crm.item.list)."""
-        wanted = [ensure_id(value, "ids") for value in ids]
+        wanted = [ensure_id(value, "ids") for value in ensure_list(ids, "ids")]
         found: dict[int, CrmEntity] = {}
         for chunk in chunks(sorted(set(wanted)), PAGE_SIZE):
             page = yield self.list(filter={"@id": builtins.list(chunk)}, select=select)

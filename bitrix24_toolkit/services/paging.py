@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, TypeVar
 
+from ..errors import InvalidInputError
 from ..protocol.batch import MAX_BATCH, Batch, BatchChunk, Outcome, Ref
 from ..protocol.call import Call, Emit, Parallel, Stream
 from ..protocol.envelope import APIResponse
@@ -92,6 +93,10 @@ def iterate(
     ``wrapper`` names the key that holds the rows in the answer (``items`` for ``crm.item.list`` and
     ``crm.stagehistory.list``), so batch references can reach the last id of a page.
     """
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
+        raise InvalidInputError(
+            f"limit must be a whole number >= 0 (or None for every row), not {limit!r}", field="limit"
+        )
     base = dict(params)
     flt = dict(base.pop("filter", None) or {})
     order = base.pop("order", None)

@@ -101,8 +101,11 @@ def test_parser_survives_every_shape_of_the_reference() -> None:
     assert outcomes["lead"].value == {"ID": "5"}
     assert outcomes["deals"].value == [{"ID": "410"}]
     assert isinstance(outcomes["user"].error, errors.PermissionDeniedError)
-    assert isinstance(outcomes["late"].error, NotRunError)
+    # halt=0 lists every command: one missing from both maps is a malformed answer, not "not run"
+    assert isinstance(outcomes["late"].error, errors.ResponseFormatError)
+    halting = BatchChunk(chunk.calls, halt=True).parse(APIResponse(result=answer))
+    assert isinstance(halting["late"].error, NotRunError)  # halt=1 stopped the chain at "user"
     empty = chunk.parse(APIResponse(result={"result": [], "result_error": [], "result_total": []}))
-    assert all(isinstance(o.error, NotRunError) for o in empty.values())
+    assert all(isinstance(o.error, errors.ResponseFormatError) for o in empty.values())
     listed = BatchChunk([("0", Call("crm.lead.get", {"id": 1}))])
     assert listed.parse(APIResponse(result={"result": [{"ID": "1"}]}))["0"].value == {"ID": "1"}
