@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import importlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -189,14 +190,7 @@ class FunnelSnapshot(_Table):
 
     def plot(self, path: str | None = None) -> Figure:
         """The funnel chart (stages in progress and the success stage, by ``reached``); PNG at ``path``."""
-        shown = [r for r in self.stages if r.stage.semantics != "F"]
-        return plot_funnel(
-            [r.stage.name for r in shown],
-            [r.reached for r in shown],
-            [r.stage.color for r in shown],
-            self.title(),
-            path,
-        )
+        return _plot_stages(self.stages, lambda r: r.reached, self.title(), path)
 
 
 @dataclass
@@ -246,14 +240,7 @@ class FunnelFlow(_Table):
 
     def plot(self, path: str | None = None) -> Figure:
         """Deals that entered each stage in the period, as a funnel chart; PNG at ``path``."""
-        shown = [r for r in self.stages if r.stage.semantics != "F"]
-        return plot_funnel(
-            [r.stage.name for r in shown],
-            [r.entered for r in shown],
-            [r.stage.color for r in shown],
-            self.title(),
-            path,
-        )
+        return _plot_stages(self.stages, lambda r: r.entered, self.title(), path)
 
 
 @dataclass
@@ -348,3 +335,11 @@ class FunnelBreakdown(_Table):
             "lost": [r.lost for r in self.rows],
         }
         return plot_bars([r.key for r in self.rows], series, self.title(), path)
+
+
+def _plot_stages(rows: Sequence[Any], value: Callable[[Any], int], title: str, path: str | None) -> Figure:
+    """A funnel chart of the stages in progress and the success stage (failures are not part of a funnel)."""
+    shown = [r for r in rows if r.stage.semantics != "F"]
+    return plot_funnel(
+        [r.stage.name for r in shown], [value(r) for r in shown], [r.stage.color for r in shown], title, path
+    )

@@ -87,11 +87,13 @@ def iterate(
     id_field: str = "ID",
     limit: int | None = None,
     wrapper: str | None = None,
+    by_offset: bool = False,
 ) -> Stream[T]:
     """Stream the rows of a list method (see the module docstring); ``limit`` caps the rows.
 
     ``wrapper`` names the key that holds the rows in the answer (``items`` for ``crm.item.list`` and
     ``crm.stagehistory.list``), so batch references can reach the last id of a page.
+    ``by_offset=True`` reads by offset pages whatever the order (lists whose rows have no id).
     """
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
         raise InvalidInputError(
@@ -102,11 +104,11 @@ def iterate(
     order = base.pop("order", None)
     base.pop("start", None)
     select = base.get("select")
-    if select and "*" not in select and id_field not in select:
+    if not by_offset and select and "*" not in select and id_field not in select:
         base["select"] = [*select, id_field]
     if limit is not None and limit <= 0:
         return
-    if _keyset_ok(order, id_field):
+    if not by_offset and _keyset_ok(order, id_field):
         yield from _keyset(method, base, flt, parse_rows, row_id, id_field, limit, wrapper)
     else:
         yield from _offset(method, base, flt, order, parse_rows, row_id, limit)

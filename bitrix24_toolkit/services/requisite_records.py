@@ -8,10 +8,9 @@ import builtins
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar, Generic, TypeVar
 
-from ..errors import InvalidInputError
 from ..models.base import BitrixModel
 from ..models.meta import FieldInfo, Page
-from ..protocol.call import Call, Emit, Flow, Stream, collect
+from ..protocol.call import Call, Flow, Stream, collect
 from ..protocol.envelope import APIResponse
 from .common import (
     FieldCache,
@@ -26,7 +25,7 @@ from .common import (
 from .entity import ensure_id
 from .paging import iterate
 
-__all__ = ["RecordCalls", "checked_fields", "list_params", "offset_pages"]
+__all__ = ["RecordCalls", "checked_fields", "offset_pages"]
 
 R = TypeVar("R", bound=BitrixModel)
 
@@ -37,24 +36,10 @@ _MAX_PAGES = 100_000
 def offset_pages(
     method: str, params: Mapping[str, Any], parse: Callable[[APIResponse], Page[R]], *, limit: int | None
 ) -> Stream[R]:
-    """Stream the rows of a list method that has no ``ID`` to page by: follow ``next`` offsets."""
-    if limit is not None and limit < 0:
-        raise InvalidInputError(f"limit must be >= 0, not {limit!r}", field="limit")
-    remaining = limit
-    start = 0
-    for _ in range(_MAX_PAGES):
-        if remaining == 0:
-            return
-        page: Page[R] = yield Call(method, {**params, "start": start}, parse=parse, read_only=True)
-        rows = page.items if remaining is None else page.items[:remaining]
-        if remaining is not None:
-            remaining -= len(rows)
-        if rows:
-            yield Emit(rows)
-        if page.next is None or not page.items:
-            return
-        start = page.next
-    raise RuntimeError(f"{method}: more than {_MAX_PAGES} pages; stopping a runaway scan")
+    """Stream the rows of a list method that has no ``ID`` to page by: offset pages, batched."""
+    return iterate(
+        method, params, lambda response: parse(response).items, lambda row: None, limit=limit, by_offset=True
+    )
 
 
 def checked_fields(

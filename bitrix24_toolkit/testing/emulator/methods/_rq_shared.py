@@ -157,3 +157,18 @@ def pick(full: dict[str, Any], select: list[str]) -> dict[str, Any]:
         elif name in full:
             wanted.append(name)
     return {key: full[key] for key in dict.fromkeys(wanted)}
+
+
+def record_fields() -> dict[str, Any]:
+    """The bookkeeping fields requisites and bank details share (dates, authors, name, codes, sort)."""
+    return {
+        "DATE_CREATE": field_spec("datetime", read_only=True, title="Created"),
+        "DATE_MODIFY": field_spec("datetime", read_only=True, title="Modified"),
+        "CREATED_BY_ID": field_spec("user", read_only=True, title="Created by"),
+        "MODIFY_BY_ID": field_spec("user", read_only=True, title="Modified by"),
+        "NAME": field_spec(required=True, title="Name"),
+        "CODE": field_spec(title="Code"),
+        "XML_ID": field_spec(title="External ID"),
+        "ORIGINATOR_ID": field_spec(title="Originator"),
+        "ACTIVE": field_spec("char", title="Active"),
+    }

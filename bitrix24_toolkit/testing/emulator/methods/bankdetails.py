@@ -10,7 +10,16 @@ from typing import Any
 
 from ..registry import Ctx, ListResult, method
 from ..state import PortalState
-from ._rq_shared import field_spec, fields_param, legacy_error, list_rows, pick, positive_int, render_row
+from ._rq_shared import (
+    field_spec,
+    fields_param,
+    legacy_error,
+    list_rows,
+    pick,
+    positive_int,
+    record_fields,
+    render_row,
+)
 from .requisite_presets import preset
 
 TABLE = "bankdetail"
@@ -150,15 +159,7 @@ def bankdetail_fields(ctx: Ctx) -> dict[str, Any]:
         "ID": field_spec("integer", read_only=True, title="ID"),
         "ENTITY_ID": field_spec("integer", required=True, immutable=True, title="Requisite ID"),
         "COUNTRY_ID": field_spec("integer", read_only=True, title="Country"),
-        "DATE_CREATE": field_spec("datetime", read_only=True, title="Created"),
-        "DATE_MODIFY": field_spec("datetime", read_only=True, title="Modified"),
-        "CREATED_BY_ID": field_spec("user", read_only=True, title="Created by"),
-        "MODIFY_BY_ID": field_spec("user", read_only=True, title="Modified by"),
-        "NAME": field_spec(required=True, title="Name"),
-        "CODE": field_spec(title="Code"),
-        "XML_ID": field_spec(title="External ID"),
-        "ORIGINATOR_ID": field_spec(title="Originator"),
-        "ACTIVE": field_spec("char", title="Active"),
+        **record_fields(),
         "SORT": field_spec("integer", title="Sort"),
     }
     out.update({key: field_spec(title=key) for key in RQ_BANK_KEYS})
