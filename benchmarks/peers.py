@@ -33,7 +33,7 @@ def _answer(ids: list[Any], note: str = "") -> Answer:
 # --------------------------------------------------------------------------------------------- ours
 def _ours_sync(url: str) -> Any:
     from bitrix24_toolkit import Bitrix24
-    from bitrix24_toolkit.client.limiter import Limiter
+    from bitrix24_toolkit.engine.limiter import Limiter
 
     return Bitrix24(url, limits=Limiter.plan("standard"))
 
@@ -56,7 +56,7 @@ def ours(task: Task, url: str, secret: str, ids: list[int]) -> Answer:
 
 async def _ours_concurrent(url: str, ids: list[int]) -> Answer:
     from bitrix24_toolkit import AsyncBitrix24
-    from bitrix24_toolkit.client.limiter import Limiter
+    from bitrix24_toolkit.engine.limiter import Limiter
 
     async with AsyncBitrix24(url, limits=Limiter.plan("standard")) as b24:
         rows = await asyncio.gather(*(b24.call("crm.deal.get", {"id": i}) for i in ids))

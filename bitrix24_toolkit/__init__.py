@@ -14,6 +14,7 @@ from .client import (
     MemoryTokenStore,
     OAuth,
     OAuthTokens,
+    RetryPolicy,
     TokenStore,
 )
 from .errors import APIError, Bitrix24Error, InvalidInputError
@@ -31,6 +32,7 @@ __all__ = [
     "MemoryTokenStore",
     "OAuth",
     "OAuthTokens",
+    "RetryPolicy",
     "TokenStore",
     "__version__",
     "errors",

@@ -20,16 +20,47 @@ Every exception the library raises derives from :class:`Bitrix24Error`::
     ├── ResponseFormatError          the answer is not a Bitrix24 envelope (HTML page, truncated JSON)
     └── OutcomeUnknownError          a write failed in a way that may have applied it: never repeated
 
-The mapping from the portal's ``error`` codes to these classes is one table, :data:`ERROR_TABLE`, compared
-case-insensitively. Legacy CRM methods answer with an empty code (``""`` or ``0``); those are classified by
-their description ("Not found" -> :class:`NotFoundError`, "Access denied" -> :class:`PermissionDeniedError`).
+The mapping from the portal's ``error`` codes to these classes is one table, compared case-insensitively:
+:data:`ERROR_TABLE` (code -> class) and :data:`ERROR_STATUS` (code -> HTTP status) are two views of its rows.
+Legacy CRM methods answer with an empty code (``""`` or ``0``); those are classified by their description
+("Not found" -> :class:`NotFoundError`, "Access denied" -> :class:`PermissionDeniedError`).
+
+One rule for ``APIError.status_code``, whichever way the call ran: it is the HTTP status the portal answers
+that error with when the call runs alone. A call sent alone keeps the status of its answer. A call inside a
+``batch`` (``b24.batch``, a coalesced call of ``AsyncBitrix24``, a ``b24.deferred()`` block) has none of its
+own (the batch request answers HTTP 200 whatever its calls do), so it gets :func:`status_for` its code:
+
+=====  =====================================================================================================
+HTTP   codes
+=====  =====================================================================================================
+401    ``expired_token``, ``invalid_token``, ``NO_AUTH_FOUND``, ``INVALID_CREDENTIALS`` (docs: 403),
+       ``insufficient_scope`` (docs: 403), ``AUTHORIZATION_ERROR``, ``APPLICATION_NOT_FOUND``,
+       ``ERROR_OAUTH``, ``PAYMENT_REQUIRED``, ``METHOD_CONFIRM_WAITING`` (where the docs and the SDKs'
+       live tests disagree, the live status)
+403    ``ACCESS_DENIED``, ``user_access_error``, ``WRONG_AUTH_TYPE``, ``ALLOWED_ONLY_INTRANET_USER``,
+       ``METHOD_CONFIRM_DENIED``
+404    ``ERROR_METHOD_NOT_FOUND``, ``ERROR_MANIFEST_IS_NOT_AVAILABLE``
+405    ``ERROR_BATCH_METHOD_NOT_ALLOWED``
+429    ``OPERATION_TIME_LIMIT``
+500    ``INTERNAL_SERVER_ERROR``, ``ERROR_UNEXPECTED_ANSWER``, ``PORTAL_DELETED`` (an SDK says 410)
+503    ``QUERY_LIMIT_EXCEEDED``, ``OVERLOAD_LIMIT``
+400    every other code: the empty legacy code (``""``/``0``), ``NOT_FOUND``, ``INVALID_ARG_VALUE``,
+       ``ERROR_CORE`` and the rest of the table, the token endpoint's ``invalid_grant``/``invalid_client``/
+       ``WRONG_CLIENT``/``invalid_scope``, and codes the table does not know (the portal's default status)
+=====  =====================================================================================================
+
+So ``crm.deal.get(999)`` raises ``NotFoundError(code="", status_code=400, method="crm.deal.get")`` with the
+message ``crm.deal.get failed: Not found (HTTP 400)`` alone, in a batch, coalesced or deferred; the class
+of a sub-error is chosen exactly as for an answer of its own (code, then description, then that status).
 """
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 __all__ = [
+    "DEFAULT_STATUS",
+    "ERROR_STATUS",
     "ERROR_TABLE",
     "APIError",
     "AuthenticationError",
@@ -49,8 +80,14 @@ __all__ = [
     "TokenExpiredError",
     "TransportError",
     "error_class_for",
+    "leaves_outcome_unknown",
     "make_api_error",
+    "outcome_unknown",
+    "status_for",
+    "with_method",
 ]
+
+E = TypeVar("E", bound=BaseException)
 
 
 class Bitrix24Error(Exception):
@@ -103,8 +140,13 @@ class APIError(Bitrix24Error):
         )
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # Keyword-only constructor: teach pickle (multiprocessing, caches) how to rebuild us.
-        return (_rebuild_api_error, (type(self), self.code, self.description, self.status_code, self.method))
+        # Keyword-only constructor: teach pickle (multiprocessing, caches) how to rebuild us; the state
+        # keeps what subclasses add (``retry_after``, ``reset_at``).
+        return (
+            _rebuild_api_error,
+            (type(self), self.code, self.description, self.status_code, self.method),
+            dict(vars(self)),
+        )
 
 
 def _rebuild_api_error(
@@ -209,6 +251,16 @@ class ResponseFormatError(Bitrix24Error):
         self.snippet = snippet
         self.method = method
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keyword-only constructor: teach pickle how to rebuild us.
+        return (_rebuild_format_error, (type(self), str(self), self.status_code, self.snippet, self.method))
+
+
+def _rebuild_format_error(
+    cls: type[ResponseFormatError], message: str, status_code: int | None, snippet: str, method: str | None
+) -> ResponseFormatError:
+    return cls(message, status_code=status_code, snippet=snippet, method=method)
+
 
 class OutcomeUnknownError(Bitrix24Error):
     """A write failed after it may have reached the portal (timeout, reset, 5xx, truncated answer).
@@ -224,57 +276,77 @@ class OutcomeUnknownError(Bitrix24Error):
 
 
 # --------------------------------------------------------------------------------------------------
-# One table: error code (case-insensitive) -> class. Reference section 4.
+# One table: error code (case-insensitive) -> class and the HTTP status the portal answers it with.
+# Reference section 4; the module docstring explains where the status is used.
 # --------------------------------------------------------------------------------------------------
-ERROR_TABLE: Final[dict[str, type[APIError]]] = {
+#: The status of a code the table does not know, and of the legacy empty code: a portal's REST server
+#: answers 400 for an error raised without a status of its own.
+DEFAULT_STATUS: Final = 400
+
+_ROWS: Final[tuple[tuple[str, type[APIError], int], ...]] = (
     # rate and resource limits
-    "query_limit_exceeded": RateLimitError,
-    "operation_time_limit": OperationTimeLimitError,
-    "overload_limit": OverloadError,
+    ("query_limit_exceeded", RateLimitError, 503),
+    ("operation_time_limit", OperationTimeLimitError, 429),
+    ("overload_limit", OverloadError, 503),
     # authentication
-    "expired_token": TokenExpiredError,
-    "invalid_token": AuthenticationError,
-    "no_auth_found": AuthenticationError,
-    "invalid_credentials": AuthenticationError,
-    "authorization_error": AuthenticationError,
-    "application_not_found": AuthenticationError,
-    "error_oauth": AuthenticationError,
-    "payment_required": AuthenticationError,
-    "invalid_grant": AuthenticationError,
-    "invalid_client": AuthenticationError,
-    "wrong_client": AuthenticationError,
-    "invalid_request": BadRequestError,
+    ("expired_token", TokenExpiredError, 401),
+    ("invalid_token", AuthenticationError, 401),
+    ("no_auth_found", AuthenticationError, 401),
+    ("invalid_credentials", AuthenticationError, 401),  # docs: 403; SDK live tests and the emulator: 401
+    ("authorization_error", AuthenticationError, 401),
+    ("application_not_found", AuthenticationError, 401),
+    ("error_oauth", AuthenticationError, 401),
+    ("payment_required", AuthenticationError, 401),
+    ("invalid_grant", AuthenticationError, 400),  # token endpoint
+    ("invalid_client", AuthenticationError, 400),  # token endpoint
+    ("wrong_client", AuthenticationError, 400),  # token endpoint
+    ("invalid_request", BadRequestError, 400),
     # permissions
-    "insufficient_scope": PermissionDeniedError,
-    "invalid_scope": PermissionDeniedError,
-    "access_denied": PermissionDeniedError,
-    "user_access_error": PermissionDeniedError,
-    "wrong_auth_type": PermissionDeniedError,
-    "allowed_only_intranet_user": PermissionDeniedError,
-    "method_confirm_waiting": PermissionDeniedError,
-    "method_confirm_denied": PermissionDeniedError,
+    ("insufficient_scope", PermissionDeniedError, 401),  # docs: 403; SDK live tests: 401
+    ("invalid_scope", PermissionDeniedError, 400),  # token endpoint
+    ("access_denied", PermissionDeniedError, 403),
+    ("user_access_error", PermissionDeniedError, 403),
+    ("wrong_auth_type", PermissionDeniedError, 403),
+    ("allowed_only_intranet_user", PermissionDeniedError, 403),
+    ("method_confirm_waiting", PermissionDeniedError, 401),
+    ("method_confirm_denied", PermissionDeniedError, 403),
     # not found
-    "not_found": NotFoundError,
-    "owner_not_found": NotFoundError,
-    "error_method_not_found": MethodNotFoundError,
-    "error_manifest_is_not_available": NotFoundError,
-    "portal_deleted": NotFoundError,
+    ("not_found", NotFoundError, 400),
+    ("owner_not_found", NotFoundError, 400),
+    ("error_method_not_found", MethodNotFoundError, 404),  # status (unconfirmed); the emulator: 404
+    ("error_manifest_is_not_available", NotFoundError, 404),
+    ("portal_deleted", NotFoundError, 500),  # docs: 500; an SDK: 410
     # validation
-    "invalid_arg_value": BadRequestError,
-    "error_core": BadRequestError,
-    "entity_type_not_supported": BadRequestError,
-    "error_batch_length_exceeded": BadRequestError,
-    "error_batch_method_not_allowed": BadRequestError,
-    "error_event_not_found": BadRequestError,
-    "error_activity_validation_failure": BadRequestError,
-    "error_activity_already_installed": BadRequestError,
-    "wrong_datetime_format": BadRequestError,
-    "invalid parameters.": BadRequestError,
-    "100": BadRequestError,
+    ("invalid_arg_value", BadRequestError, 400),
+    ("error_core", BadRequestError, 400),
+    ("entity_type_not_supported", BadRequestError, 400),
+    ("error_batch_length_exceeded", BadRequestError, 400),
+    ("error_batch_method_not_allowed", BadRequestError, 405),
+    ("error_event_not_found", BadRequestError, 400),
+    ("error_activity_validation_failure", BadRequestError, 400),
+    ("error_activity_already_installed", BadRequestError, 400),
+    ("wrong_datetime_format", BadRequestError, 400),
+    ("invalid parameters.", BadRequestError, 400),
+    ("100", BadRequestError, 400),
     # server side
-    "internal_server_error": ServerError,
-    "error_unexpected_answer": ServerError,
-}
+    ("internal_server_error", ServerError, 500),
+    ("error_unexpected_answer", ServerError, 500),
+)
+
+#: error code (lower case) -> class
+ERROR_TABLE: Final[dict[str, type[APIError]]] = {code: cls for code, cls, _ in _ROWS}
+#: error code (lower case) -> the HTTP status the portal answers it with when the call runs alone
+ERROR_STATUS: Final[dict[str, int]] = {code: status for code, _, status in _ROWS}
+
+
+def status_for(code: str) -> int:
+    """The HTTP status the portal answers error ``code`` with when the call runs alone (case-insensitive).
+
+    Used for the errors of calls inside a ``batch``, which have no status of their own; empty legacy codes
+    and codes outside the table give :data:`DEFAULT_STATUS`.
+    """
+    return ERROR_STATUS.get(code.strip().lower(), DEFAULT_STATUS)
+
 
 #: Descriptions that classify legacy errors with an empty code (``""`` or ``0``), checked in order.
 _EMPTY_CODE_RULES: Final[tuple[tuple[str, type[APIError]], ...]] = (
@@ -324,3 +396,62 @@ def make_api_error(
             code=code, description=description, status_code=status_code, method=method, reset_at=reset_at
         )
     return cls(code=code, description=description, status_code=status_code, method=method)
+
+
+# --------------------------------------------------------------------------------------------------
+# The same failure, seen by each call it concerns.
+# --------------------------------------------------------------------------------------------------
+def leaves_outcome_unknown(error: BaseException) -> bool:
+    """Whether a call that failed with ``error`` may nevertheless have been applied by the portal.
+
+    True for a timeout or a reset after the request was sent, a 5xx answer and an answer that is not an
+    envelope; false for a request that certainly never left (``TransportError.sent`` is ``False``) and for
+    every error the portal answered on purpose (validation, rights, limits).
+    """
+    if isinstance(error, TransportError):
+        return error.sent
+    return isinstance(error, ResponseFormatError | ServerError)
+
+
+def outcome_unknown(error: Bitrix24Error, method: str, *, detail: str | None = None) -> OutcomeUnknownError:
+    """The :class:`OutcomeUnknownError` of a write ``method`` that failed with ``error`` (its ``__cause__``).
+
+    ``detail`` replaces ``str(error)`` in the message (the client passes it with secrets masked).
+    """
+    text = str(error) if detail is None else detail
+    unknown = OutcomeUnknownError(
+        f"{method}: the outcome is unknown ({type(error).__name__}: {text}); the write may have been "
+        "applied, so it was not repeated: check the portal before writing it again",
+        method=method,
+    )
+    unknown.__cause__ = error
+    return unknown
+
+
+def with_method(error: E, method: str) -> E:
+    """``error`` as the failure of call ``method``: a copy naming it in ``.method`` and in its message.
+
+    When a ``batch`` request fails as a whole (a timeout, a 503 after the retries), each call in it gets the
+    request's error under its own name, as if it had been sent alone; ``__cause__`` is kept. An error with
+    no ``method`` attribute, or already naming ``method``, is returned as it is.
+    """
+    old = getattr(error, "method", None)
+    if old == method or not hasattr(error, "method"):
+        return error
+    cls = type(error)
+    clone = cls.__new__(cls)
+    vars(clone).update(vars(error))
+    clone.method = method
+    if isinstance(clone, APIError):
+        clone.args = (clone._message(),)
+    else:
+        prefix = f"{old}:" if old else ""
+        clone.args = tuple(
+            f"{method}:{arg[len(prefix) :]}"
+            if prefix and isinstance(arg, str) and arg.startswith(prefix)
+            else arg
+            for arg in error.args
+        )
+    clone.__cause__ = error.__cause__
+    clone.__suppress_context__ = error.__suppress_context__
+    return clone

@@ -13,9 +13,7 @@ import datetime as dt
 import os
 
 from bitrix24_toolkit import Bitrix24
-from bitrix24_toolkit.helpers.activities import add_comment, my_activities, plan_activity
-from bitrix24_toolkit.helpers.history import history
-from bitrix24_toolkit.helpers.owner import Owner
+from bitrix24_toolkit.helpers import Owner, add_comment, history, my_activities, plan_activity
 from bitrix24_toolkit.testing import Emulator
 from bitrix24_toolkit.testing.emulator.demo import DEMO_NOW
 

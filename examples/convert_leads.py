@@ -11,8 +11,7 @@ from __future__ import annotations
 import os
 
 from bitrix24_toolkit import Bitrix24
-from bitrix24_toolkit.helpers.lead_conversion import convert_lead, convert_leads
-from bitrix24_toolkit.helpers.lead_conversion_types import LeadConversionError
+from bitrix24_toolkit.helpers import LeadConversionError, convert_lead, convert_leads
 from bitrix24_toolkit.testing import Emulator
 
 OPEN = ["NEW", "IN_PROCESS", "PROCESSED"]

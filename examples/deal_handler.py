@@ -12,7 +12,7 @@ from __future__ import annotations
 from bitrix24_toolkit import Bitrix24
 from bitrix24_toolkit.client import OAuth, OAuthTokens
 from bitrix24_toolkit.events import Dispatcher, Event, EventAuthError, wsgi_app
-from bitrix24_toolkit.helpers.subscriptions import sync_subscriptions
+from bitrix24_toolkit.helpers import sync_subscriptions
 from bitrix24_toolkit.testing import Emulator
 
 CLIENT_ID, CLIENT_SECRET = "local.deal-handler", "app-secret"

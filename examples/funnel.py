@@ -14,9 +14,14 @@ import datetime as dt
 import os
 
 from bitrix24_toolkit import Bitrix24
-from bitrix24_toolkit.helpers.deal_products import set_deal_products
-from bitrix24_toolkit.helpers.funnel import funnel_breakdown, funnel_flow, funnel_snapshot, lead_funnel
-from bitrix24_toolkit.helpers.pipeline import ensure_pipeline
+from bitrix24_toolkit.helpers import (
+    ensure_pipeline,
+    funnel_breakdown,
+    funnel_flow,
+    funnel_snapshot,
+    lead_funnel,
+    set_deal_products,
+)
 from bitrix24_toolkit.testing import Emulator
 
 

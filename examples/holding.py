@@ -14,8 +14,13 @@ from __future__ import annotations
 import os
 
 from bitrix24_toolkit import Bitrix24
-from bitrix24_toolkit.helpers.holding import ensure_parent_field, holding_totals, holding_tree, set_parent
-from bitrix24_toolkit.helpers.holding_model import HoldingCycleError
+from bitrix24_toolkit.helpers import (
+    HoldingCycleError,
+    ensure_parent_field,
+    holding_totals,
+    holding_tree,
+    set_parent,
+)
 from bitrix24_toolkit.testing import Emulator
 
 

@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 from bitrix24_toolkit import Bitrix24
-from bitrix24_toolkit.helpers.lead_import import import_leads
+from bitrix24_toolkit.helpers import import_leads
 from bitrix24_toolkit.testing import Emulator
 
 ROWS = [

@@ -16,8 +16,7 @@ from bitrix24_toolkit import Bitrix24
 from bitrix24_toolkit.client import OAuth, OAuthTokens
 from bitrix24_toolkit.errors import InvalidInputError
 from bitrix24_toolkit.events import Dispatcher, RobotRequest, wsgi_app
-from bitrix24_toolkit.helpers.robots import Robot, RobotProperty, log_progress, register_robot
-from bitrix24_toolkit.helpers.ru_identifiers import validate_inn
+from bitrix24_toolkit.helpers import Robot, RobotProperty, log_progress, register_robot, validate_inn
 from bitrix24_toolkit.testing import Emulator
 
 CLIENT_ID, CLIENT_SECRET = "local.inn-robot", "app-secret"

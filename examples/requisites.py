@@ -13,13 +13,16 @@ from __future__ import annotations
 import os
 
 from bitrix24_toolkit import Bitrix24, errors
-from bitrix24_toolkit.helpers.my_company import pick_my_company
-from bitrix24_toolkit.helpers.requisite_details import company_details
-from bitrix24_toolkit.helpers.requisite_linking import link_requisites
-from bitrix24_toolkit.helpers.requisite_presets import find_preset, preset_fields
-from bitrix24_toolkit.helpers.requisite_search import find_companies_by_inn
-from bitrix24_toolkit.helpers.requisites import upsert_requisite
-from bitrix24_toolkit.helpers.ru_identifiers import validate_inn
+from bitrix24_toolkit.helpers import (
+    company_details,
+    find_companies_by_inn,
+    find_preset,
+    link_requisites,
+    pick_my_company,
+    preset_fields,
+    upsert_requisite,
+    validate_inn,
+)
 from bitrix24_toolkit.models.requisites import AddressType
 from bitrix24_toolkit.testing import Emulator
 

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from bitrix24_toolkit import AsyncBitrix24, Bitrix24
-from bitrix24_toolkit.client.retry import RetryPolicy
+from bitrix24_toolkit.engine.retry import RetryPolicy
 from bitrix24_toolkit.testing.emulator import Emulator
 
 

@@ -8,9 +8,10 @@ from typing import Annotated, Any, Final
 import typer
 
 from ..client import Bitrix24
-from ..errors import InvalidInputError
+from ..errors import InvalidInputError, ResponseFormatError
 from ..protocol import Stream
-from ..services.root import CrmCalls
+from ..protocol.rows import rows_of
+from ..services import CrmCalls
 from .output import Format, columns_of, print_csv, print_json, print_table
 from .params import parse_filter, parse_params, parse_select
 from .portal import open_client
@@ -90,15 +91,14 @@ def _order(text: str | None) -> dict[str, str] | None:
     return order
 
 
-def _rows_of(result: Any) -> list[dict[str, Any]]:
+def _table_rows(result: Any) -> list[dict[str, Any]]:
+    """Any answer as table rows: a list answer's rows, else one record, else one ``value`` cell."""
     if isinstance(result, list):
         return [r if isinstance(r, dict) else {"value": r} for r in result]
-    if isinstance(result, Mapping):
-        lists = [v for v in result.values() if isinstance(v, list)]
-        if len(lists) == 1:  # crm.item.list {"items": [...]}, crm.category.list {"categories": [...]}
-            return _rows_of(lists[0])
-        return [dict(result)]
-    return [{"value": result}]
+    try:
+        return rows_of(result)
+    except ResponseFormatError:
+        return [dict(result)] if isinstance(result, Mapping) else [{"value": result}]
 
 
 def _generic(
@@ -109,7 +109,7 @@ def _generic(
     count = 0
     while start is not None:
         response = b24.call_full(method, {**params, "start": start})
-        rows = _rows_of(response.result)
+        rows = _table_rows(response.result)
         counter.advance(len(rows), response.total)
         for row in rows:
             if limit is not None and count >= limit:

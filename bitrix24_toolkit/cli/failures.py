@@ -12,7 +12,7 @@ Exit codes (also in ``docs/cli.md``):
 ====  =====================================================================================
 
 A traceback is never shown, except with ``B24_DEBUG=1`` in the environment (for bug reports). Every text
-goes through :func:`~bitrix24_toolkit.client.redaction.redact`, so a webhook secret is never printed.
+goes through :func:`~bitrix24_toolkit.engine.redaction.redact`, so a webhook secret is never printed.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from typing import Any, Final
 import typer
 
 from .. import errors
-from ..client.redaction import redact
+from ..engine.redaction import redact
 
 __all__ = [
     "EXIT_AUTH",

@@ -14,7 +14,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from ..client.redaction import redact
+from ..engine.redaction import redact
 
 __all__ = ["Format", "cell", "columns_of", "print_csv", "print_json", "print_table", "stdout", "to_json"]
 

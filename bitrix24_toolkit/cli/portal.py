@@ -12,7 +12,7 @@ from typing import Final
 import typer
 
 from ..client import ENV_WEBHOOK_URL, Bitrix24
-from ..client.settings import webhook_url_from_env
+from ..engine.settings import webhook_url_from_env
 
 __all__ = ["DEMO_BANNER", "Settings", "demo_client", "open_client"]
 

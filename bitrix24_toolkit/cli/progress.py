@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ..errors import Bitrix24Error
-from ..protocol import Emit, Stream
+from ..protocol.call import Emit, Stream, relay
 
 __all__ = ["Counter", "counting", "rows_bar"]
 
@@ -54,22 +53,9 @@ def rows_bar(label: str) -> Iterator[Counter]:
 
 def counting(stream: Stream[T], counter: Counter) -> Stream[T]:
     """The same stream, reporting each page of items it emits to ``counter``."""
-    value: Any = None
-    error: Bitrix24Error | None = None
-    try:
-        while True:
-            try:
-                step = stream.send(value) if error is None else stream.throw(error)
-            except StopIteration:
-                return
-            value, error = None, None
-            if isinstance(step, Emit):
-                counter.advance(len(step.items), step.total)
-                yield step
-                continue
-            try:
-                value = yield step
-            except Bitrix24Error as exc:
-                error = exc
-    finally:
-        stream.close()
+
+    def report(emit: Emit[T]) -> Emit[T]:
+        counter.advance(len(emit.items), emit.total)
+        return emit
+
+    return relay(stream, report)

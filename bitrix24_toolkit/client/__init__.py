@@ -1,9 +1,25 @@
-"""The clients: :class:`Bitrix24` (sync) and :class:`AsyncBitrix24` (async), with their auth pieces."""
+"""The clients users import: :class:`Bitrix24` (sync) and :class:`AsyncBitrix24` (async), with auth pieces.
 
+Each is the engine (:mod:`bitrix24_toolkit.engine`) with the typed namespaces (``.crm``, ``.user``) bound
+to the stateless call factories of :mod:`bitrix24_toolkit.services`.
+"""
+
+from ..engine import (
+    DEFAULT_TOKEN_URL,
+    ENV_WEBHOOK_URL,
+    JSONFileTokenStore,
+    LimiterState,
+    Limits,
+    MemoryTokenStore,
+    OAuth,
+    OAuthTokens,
+    RetryPolicy,
+    TokenStore,
+    WebhookURL,
+    parse_webhook_url,
+)
 from .async_client import AsyncBitrix24
-from .oauth import DEFAULT_TOKEN_URL, JSONFileTokenStore, MemoryTokenStore, OAuth, OAuthTokens, TokenStore
 from .sync_client import Bitrix24
-from .webhook import ENV_WEBHOOK_URL, WebhookURL, parse_webhook_url
 
 __all__ = [
     "DEFAULT_TOKEN_URL",
@@ -11,9 +27,12 @@ __all__ = [
     "AsyncBitrix24",
     "Bitrix24",
     "JSONFileTokenStore",
+    "LimiterState",
+    "Limits",
     "MemoryTokenStore",
     "OAuth",
     "OAuthTokens",
+    "RetryPolicy",
     "TokenStore",
     "WebhookURL",
     "parse_webhook_url",

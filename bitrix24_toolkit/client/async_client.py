@@ -1,221 +1,36 @@
-"""``AsyncBitrix24``: the asynchronous client, the same API as :class:`~bitrix24_toolkit.Bitrix24` awaited."""
+"""``AsyncBitrix24``: the asynchronous client users import: the engine plus the typed namespaces."""
 
 from __future__ import annotations
 
-import asyncio
-import os
-from collections.abc import AsyncIterator, Mapping, Sequence
 from functools import cached_property
-from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar, overload
+from typing import TYPE_CHECKING
 
-import httpx
-
-from ..errors import Bitrix24Error
-from ..protocol.batch import Batch, Outcome
-from ..protocol.call import Call, Flow, Parallel, Step, Stream, drive_flow_async, drive_stream_async
-from ..protocol.envelope import APIResponse
-from .base import ClientBase
-from .coalesce import Coalescer
-from .core import USER_AGENT, Encoding, NeedRefresh, Pause, PortalMovedHook
-from .limiter import Limits
-from .oauth import OAuth
-from .retry import RetryPolicy, is_read_call
-from .settings import webhook_url_from_env
+from ..engine.async_engine import AsyncEngine
 
 if TYPE_CHECKING:
-    from ..services.async_api import AsyncCrmAPI, AsyncUserAPI
+    from .async_api import AsyncCrmAPI, AsyncUserAPI
 
 __all__ = ["AsyncBitrix24"]
 
-T = TypeVar("T")
 
+class AsyncBitrix24(AsyncEngine):
+    """The asyncio twin of :class:`~bitrix24_toolkit.Bitrix24`: ``await b24.call("user.current")``.
 
-class AsyncBitrix24(ClientBase):
-    """The asyncio twin of :class:`~bitrix24_toolkit.Bitrix24`: ``await b24.call("user.current")``."""
+    Concurrent single calls are coalesced into ``batch`` requests (``coalesce=False`` to switch off).
+    """
 
-    def __init__(
-        self,
-        webhook_url: str | None = None,
-        *,
-        auth: OAuth | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        http_client: httpx.AsyncClient | None = None,
-        encoding: Encoding = "json",
-        user_agent: str = USER_AGENT,
-        on_portal_moved: PortalMovedHook | None = None,
-        check_fields: bool = True,
-        limits: Limits = "standard",
-        retry: RetryPolicy | None = None,
-        max_concurrency: int = 8,
-        coalesce: bool = True,
-        coalesce_window: float = 0.0,
-    ) -> None:
-        self._configure(
-            webhook_url,
-            auth,
-            timeout=timeout,
-            encoding=encoding,
-            user_agent=user_agent,
-            on_portal_moved=on_portal_moved,
-            check_fields=check_fields,
-            limits=limits,
-            retry=retry,
-            max_concurrency=max_concurrency,
-        )
-        #: concurrent single calls are sent together in batches (``None`` when switched off)
-        self.coalescer = (
-            Coalescer(self._send_direct, self._parallel, window=coalesce_window) if coalesce else None
-        )
-        self._owns_http = http_client is None
-        self._http = http_client or httpx.AsyncClient(transport=transport, follow_redirects=False)
-
-    @classmethod
-    def from_env(cls, path: str | os.PathLike[str] | None = None, **kwargs: Any) -> AsyncBitrix24:
-        """A client for ``BITRIX24_WEBHOOK_URL`` from the environment or a ``.env`` file."""
-        return cls(webhook_url_from_env(path), **kwargs)
-
-    # ----------------------------------------------------------------------------------- namespaces
     @cached_property
     def crm(self) -> AsyncCrmAPI:
-        """CRM: ``b24.crm.deal.get(5)``, ``b24.crm.lead.iter_all(...)``, ``b24.crm.item(2)``."""
-        from ..services.async_api import AsyncCrmAPI
-        from ..services.common import FieldCache
-        from ..services.root import CrmCalls
+        """CRM: ``await b24.crm.deal.get(5)``, ``async for d in b24.crm.lead.iter_all(...)``."""
+        from ..services import CrmCalls  # models load on first use: `import bitrix24_toolkit` stays light
+        from .async_api import AsyncCrmAPI
 
-        return AsyncCrmAPI(self, CrmCalls(FieldCache(enabled=self.check_fields)))
+        return AsyncCrmAPI(self, CrmCalls())
 
     @cached_property
     def user(self) -> AsyncUserAPI:
-        """Employees: ``b24.user.current()``."""
-        from ..services.async_api import AsyncUserAPI
-        from ..services.root import UserCalls
+        """Employees: ``await b24.user.current()``."""
+        from ..services import UserCalls
+        from .async_api import AsyncUserAPI
 
         return AsyncUserAPI(self, UserCalls())
-
-    # ---------------------------------------------------------------------------------------- calls
-    async def call(self, method: str, params: Mapping[str, Any] | None = None) -> Any:
-        """Call any REST method and return its ``result``."""
-        return (await self._send(Call(method, params or {}))).result
-
-    async def call_full(self, method: str, params: Mapping[str, Any] | None = None) -> APIResponse:
-        """Call any REST method; return the whole answer (``result``, ``total``, ``next``, ``time``)."""
-        return await self._send(Call(method, params or {}))
-
-    @overload
-    async def run(self, step: Call[T]) -> T: ...
-    @overload
-    async def run(self, step: Flow[T]) -> T: ...
-    async def run(self, step: Call[T] | Flow[T]) -> T:
-        """Execute a call, or pump a flow (a generator of calls) to its return value."""
-        if isinstance(step, Call):
-            return step.parse(await self._send(step))
-        return await drive_flow_async(step, self._execute)
-
-    def stream(self, flow: Stream[T]) -> AsyncIterator[T]:
-        """Iterate a stream flow (e.g. every row of a list) with ``async for``, items as pages arrive."""
-        return drive_stream_async(flow, self._execute)
-
-    @overload
-    async def batch(
-        self, calls: Sequence[Call[Any] | tuple[str, Mapping[str, Any]]], *, halt: bool = False
-    ) -> list[Outcome[Any]]: ...
-    @overload
-    async def batch(
-        self, calls: Mapping[str, Call[Any] | tuple[str, Mapping[str, Any]]], *, halt: bool = False
-    ) -> dict[str, Outcome[Any]]: ...
-    async def batch(
-        self,
-        calls: Sequence[Call[Any] | tuple[str, Mapping[str, Any]]]
-        | Mapping[str, Call[Any] | tuple[str, Mapping[str, Any]]],
-        *,
-        halt: bool = False,
-    ) -> list[Outcome[Any]] | dict[str, Outcome[Any]]:
-        """Run calls in ``batch`` requests of 50: one outcome (value or error) per call, in order (batch)."""
-        outcomes = await drive_flow_async(Batch.of(calls, halt=halt).as_flow(), self._execute)
-        if isinstance(calls, Mapping):
-            return {outcome.key: outcome for outcome in outcomes}
-        return outcomes
-
-    async def _execute(self, step: Step) -> Any:
-        if isinstance(step, Call):
-            return step.parse(await self._send(step))
-        if isinstance(step, Parallel):
-            return await self._parallel(step.calls)
-        return await drive_flow_async(step.as_flow(), self._execute)
-
-    async def _parallel(self, calls: Sequence[Call[Any]]) -> list[Any]:
-        gate = asyncio.Semaphore(max(1, self.max_concurrency))
-
-        async def one(call: Call[Any]) -> Any:
-            async with gate:
-                try:
-                    return call.parse(await self._send(call))
-                except Bitrix24Error as exc:
-                    return exc
-
-        return list(await asyncio.gather(*(one(call) for call in calls)))
-
-    async def _send(self, call: Call[Any]) -> APIResponse:
-        if self.coalescer is not None and call.method.lower() != "batch":
-            return await self.coalescer.submit(call)
-        return await self._send_direct(call)
-
-    async def _send_direct(self, call: Call[Any]) -> APIResponse:
-        read = is_read_call(call)
-        try:
-            async for attempt in self.retry.async_retrying(call.method, read):
-                with attempt:
-                    return await self._send_once(call)
-        except Bitrix24Error as exc:
-            unknown = self.retry.unknown_outcome(exc, method=call.method, read=read)
-            if unknown is exc:
-                raise
-            raise unknown from exc
-        raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover
-
-    async def _send_once(self, call: Call[Any]) -> APIResponse:
-        flow = self._core.exchange(call)
-        step = next(flow)
-        while True:
-            reply: httpx.Response | None = None
-            if isinstance(step, Pause):
-                await (self.retry.async_sleep or asyncio.sleep)(step.seconds)
-            elif isinstance(step, NeedRefresh):
-                await self._refresh(step.used_token)
-            else:
-                reply = await self._transmit(step, call.method)
-            try:
-                step = flow.send(reply)
-            except StopIteration as stop:
-                return stop.value  # type: ignore[no-any-return]
-
-    async def _transmit(self, request: httpx.Request, method: str) -> httpx.Response:
-        try:
-            return await self._http.send(request, follow_redirects=False)
-        except httpx.HTTPError as exc:
-            raise self._core.transport_error(exc, method) from exc
-
-    async def _refresh(self, used_token: str) -> None:
-        oauth = self._core.auth
-        assert isinstance(oauth, OAuth)
-        async with oauth.async_lock():
-            if oauth.tokens.access_token != used_token:
-                return  # another task refreshed while we waited
-            response = await self._transmit(oauth.refresh_request(self._core.timeout), "oauth/token")
-            oauth.apply_refresh(response)
-
-    # ------------------------------------------------------------------------------------ lifecycle
-    async def aclose(self) -> None:
-        """Close the HTTP connections this client opened."""
-        if self._owns_http:
-            await self._http.aclose()
-
-    async def __aenter__(self) -> AsyncBitrix24:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.aclose()

@@ -1,218 +1,38 @@
-"""``Bitrix24``: the synchronous client."""
+"""``Bitrix24``: the synchronous client users import: the engine plus the typed namespaces."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property
-from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar, overload
+from typing import TYPE_CHECKING
 
-import httpx
-
-from ..errors import Bitrix24Error
-from ..protocol.batch import Batch, Outcome
-from ..protocol.call import Call, Flow, Parallel, Step, Stream, drive_flow, drive_stream
-from ..protocol.envelope import APIResponse
-from .base import ClientBase
-from .coalesce import Deferred
-from .core import USER_AGENT, Encoding, NeedRefresh, Pause, PortalMovedHook
-from .limiter import Limits
-from .oauth import OAuth
-from .retry import RetryPolicy, is_read_call
-from .settings import webhook_url_from_env
+from ..engine.sync_engine import SyncEngine
 
 if TYPE_CHECKING:
-    from ..services.sync_api import CrmAPI, UserAPI
+    from .sync_api import CrmAPI, UserAPI
 
 __all__ = ["Bitrix24"]
 
-T = TypeVar("T")
 
-
-class Bitrix24(ClientBase):
+class Bitrix24(SyncEngine):
     """A Bitrix24 REST client: ``Bitrix24("https://portal/rest/1/secret/").call("user.current")``.
 
     With no URL and no ``auth`` it reads ``BITRIX24_WEBHOOK_URL``. Pass ``transport`` (an httpx
     transport, e.g. the emulator's) or a ready ``http_client``; a client you pass is not closed by us.
+    Typed calls live under ``.crm`` and ``.user``; any method is ``b24.call(method, params)``.
     """
 
-    def __init__(
-        self,
-        webhook_url: str | None = None,
-        *,
-        auth: OAuth | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        transport: httpx.BaseTransport | None = None,
-        http_client: httpx.Client | None = None,
-        encoding: Encoding = "json",
-        user_agent: str = USER_AGENT,
-        on_portal_moved: PortalMovedHook | None = None,
-        check_fields: bool = True,
-        limits: Limits = "standard",
-        retry: RetryPolicy | None = None,
-        max_concurrency: int = 8,
-    ) -> None:
-        self._configure(
-            webhook_url,
-            auth,
-            timeout=timeout,
-            encoding=encoding,
-            user_agent=user_agent,
-            on_portal_moved=on_portal_moved,
-            check_fields=check_fields,
-            limits=limits,
-            retry=retry,
-            max_concurrency=max_concurrency,
-        )
-        self._owns_http = http_client is None
-        self._http = http_client or httpx.Client(transport=transport, follow_redirects=False)
-
-    @classmethod
-    def from_env(cls, path: str | os.PathLike[str] | None = None, **kwargs: Any) -> Bitrix24:
-        """A client for ``BITRIX24_WEBHOOK_URL`` from the environment or a ``.env`` file."""
-        return cls(webhook_url_from_env(path), **kwargs)
-
-    # ----------------------------------------------------------------------------------- namespaces
     @cached_property
     def crm(self) -> CrmAPI:
         """CRM: ``b24.crm.deal.get(5)``, ``b24.crm.lead.iter_all(...)``, ``b24.crm.item(2)``."""
-        from ..services.common import FieldCache
-        from ..services.root import CrmCalls
-        from ..services.sync_api import CrmAPI
+        from ..services import CrmCalls  # models load on first use: `import bitrix24_toolkit` stays light
+        from .sync_api import CrmAPI
 
-        return CrmAPI(self, CrmCalls(FieldCache(enabled=self.check_fields)))
+        return CrmAPI(self, CrmCalls())
 
     @cached_property
     def user(self) -> UserAPI:
         """Employees: ``b24.user.current()``."""
-        from ..services.root import UserCalls
-        from ..services.sync_api import UserAPI
+        from ..services import UserCalls
+        from .sync_api import UserAPI
 
         return UserAPI(self, UserCalls())
-
-    # ---------------------------------------------------------------------------------------- calls
-    def call(self, method: str, params: Mapping[str, Any] | None = None) -> Any:
-        """Call any REST method and return its ``result``."""
-        return self._send(Call(method, params or {})).result
-
-    def call_full(self, method: str, params: Mapping[str, Any] | None = None) -> APIResponse:
-        """Call any REST method; return the whole answer (``result``, ``total``, ``next``, ``time``)."""
-        return self._send(Call(method, params or {}))
-
-    @overload
-    def run(self, step: Call[T]) -> T: ...
-    @overload
-    def run(self, step: Flow[T]) -> T: ...
-    def run(self, step: Call[T] | Flow[T]) -> T:
-        """Execute a call, or pump a flow (a generator of calls) to its return value."""
-        if isinstance(step, Call):
-            return step.parse(self._send(step))
-        return drive_flow(step, self._execute)
-
-    def stream(self, flow: Stream[T]) -> Iterator[T]:
-        """Iterate a stream flow (e.g. every row of a list), items as their pages arrive."""
-        return drive_stream(flow, self._execute)
-
-    @overload
-    def batch(
-        self, calls: Sequence[Call[Any] | tuple[str, Mapping[str, Any]]], *, halt: bool = False
-    ) -> list[Outcome[Any]]: ...
-    @overload
-    def batch(
-        self, calls: Mapping[str, Call[Any] | tuple[str, Mapping[str, Any]]], *, halt: bool = False
-    ) -> dict[str, Outcome[Any]]: ...
-    def batch(
-        self,
-        calls: Sequence[Call[Any] | tuple[str, Mapping[str, Any]]]
-        | Mapping[str, Call[Any] | tuple[str, Mapping[str, Any]]],
-        *,
-        halt: bool = False,
-    ) -> list[Outcome[Any]] | dict[str, Outcome[Any]]:
-        """Run calls in ``batch`` requests of 50: one outcome (value or error) per call, in order (batch)."""
-        outcomes = drive_flow(Batch.of(calls, halt=halt).as_flow(), self._execute)
-        if isinstance(calls, Mapping):
-            return {outcome.key: outcome for outcome in outcomes}
-        return outcomes
-
-    def deferred(self) -> Deferred:
-        """``with b24.deferred() as d:`` queued ``d.call(...)`` calls go out together in batches (batch)."""
-        return Deferred(self)
-
-    def _execute(self, step: Step) -> Any:
-        if isinstance(step, Call):
-            return step.parse(self._send(step))
-        if isinstance(step, Parallel):
-            return self._parallel(step.calls)
-        return drive_flow(step.as_flow(), self._execute)
-
-    def _parallel(self, calls: Sequence[Call[Any]]) -> list[Any]:
-        def one(call: Call[Any]) -> Any:
-            try:
-                return call.parse(self._send(call))
-            except Bitrix24Error as exc:
-                return exc
-
-        if len(calls) <= 1 or self.max_concurrency <= 1:
-            return [one(call) for call in calls]
-        with ThreadPoolExecutor(max_workers=min(self.max_concurrency, len(calls))) as pool:
-            return list(pool.map(one, calls))
-
-    def _send(self, call: Call[Any]) -> APIResponse:
-        read = is_read_call(call)
-        try:
-            for attempt in self.retry.retrying(call.method, read):
-                with attempt:
-                    return self._send_once(call)
-        except Bitrix24Error as exc:
-            unknown = self.retry.unknown_outcome(exc, method=call.method, read=read)
-            if unknown is exc:
-                raise
-            raise unknown from exc
-        raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover
-
-    def _send_once(self, call: Call[Any]) -> APIResponse:
-        flow = self._core.exchange(call)
-        step = next(flow)
-        while True:
-            reply: httpx.Response | None = None
-            if isinstance(step, Pause):
-                self.retry.sleep(step.seconds)
-            elif isinstance(step, NeedRefresh):
-                self._refresh(step.used_token)
-            else:
-                reply = self._transmit(step, call.method)
-            try:
-                step = flow.send(reply)
-            except StopIteration as stop:
-                return stop.value  # type: ignore[no-any-return]
-
-    def _transmit(self, request: httpx.Request, method: str) -> httpx.Response:
-        try:
-            return self._http.send(request, follow_redirects=False)
-        except httpx.HTTPError as exc:
-            raise self._core.transport_error(exc, method) from exc
-
-    def _refresh(self, used_token: str) -> None:
-        oauth = self._core.auth
-        assert isinstance(oauth, OAuth)
-        with oauth.sync_lock:
-            if oauth.tokens.access_token != used_token:
-                return  # another thread refreshed while we waited
-            response = self._transmit(oauth.refresh_request(self._core.timeout), "oauth/token")
-            oauth.apply_refresh(response)
-
-    # ------------------------------------------------------------------------------------ lifecycle
-    def close(self) -> None:
-        """Close the HTTP connections this client opened."""
-        if self._owns_http:
-            self._http.close()
-
-    def __enter__(self) -> Bitrix24:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()

@@ -37,11 +37,12 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from ..client.async_client import AsyncBitrix24
-from ..client.oauth import DEFAULT_TOKEN_URL, OAuth, OAuthTokens
 from ..client.sync_client import Bitrix24
+from ..engine.oauth import DEFAULT_TOKEN_URL, OAuth, OAuthTokens
 from ..errors import InvalidInputError
 from .errors import EventAuthError
 from .payload import Event, EventAuth, ExpectedToken, decode_payload, parse_event
+from .robot_reply import reply
 from .robot_request import RobotRequest, is_robot_request, parse_robot_request
 
 __all__ = ["Delivery", "Dispatcher"]
@@ -287,8 +288,6 @@ class Dispatcher:
 
 def _send_robot_result(b24: Any, request: RobotRequest, result: Any) -> Any:
     """Send a robot function's returned mapping with ``bizproc.event.send`` (when the process waits)."""
-    from ..helpers.robots import reply  # lazy: helpers import this package's parsers
-
     if result is None:
         return _nothing(b24)
     if not isinstance(result, Mapping):
@@ -299,7 +298,7 @@ def _send_robot_result(b24: Any, request: RobotRequest, result: Any) -> Any:
     if not request.use_subscription:
         log.info("robot %s: the process does not wait (use_subscription N); result not sent", request.code)
         return _nothing(b24)
-    return reply(b24, request, return_values=result)
+    return b24.run(reply(request, return_values=result))
 
 
 def _nothing(b24: Any) -> Any:

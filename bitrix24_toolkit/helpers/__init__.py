@@ -2,48 +2,96 @@
 
 Each helper returns its value with :class:`~bitrix24_toolkit.Bitrix24` and an awaitable with
 :class:`~bitrix24_toolkit.AsyncBitrix24`; inside is one flow (``helper.flow(...)``), testable without HTTP.
+
+Every name is importable from here. The helpers are grouped by capability in sub-packages, each with
+its own public names (the modules inside them are private):
+
+- :mod:`~bitrix24_toolkit.helpers.activities`: to-dos, comments, one object's history, :class:`Owner`;
+- :mod:`~bitrix24_toolkit.helpers.automation`: robots and workflow actions, event subscriptions;
+- :mod:`~bitrix24_toolkit.helpers.deals`: the pipeline's stages, a deal's products;
+- :mod:`~bitrix24_toolkit.helpers.funnel`: funnel statistics (and the pure functions behind them);
+- :mod:`~bitrix24_toolkit.helpers.holding`: parent companies, the holding tree, its deal totals;
+- :mod:`~bitrix24_toolkit.helpers.lead_conversion`: leads into contacts, companies and deals;
+- :mod:`~bitrix24_toolkit.helpers.lead_import`: leads from CSV files, dicts or DataFrames;
+- :mod:`~bitrix24_toolkit.helpers.requisites`: requisites, presets, "my company", Russian identifiers.
+
+:func:`helper` and :class:`Helper` (:mod:`~bitrix24_toolkit.helpers.base`) are how a helper is written.
 """
 
 from .activities import (
     ActivityCounters,
+    History,
+    HistoryEvent,
     MyActivities,
     OpenActivity,
+    Owner,
     add_comment,
     complete_activity,
+    history,
     my_activities,
     plan_activity,
 )
+from .automation import (
+    PropertyType,
+    Robot,
+    RobotProperty,
+    RobotRequest,
+    SubscriptionChanges,
+    log_progress,
+    parse_robot_request,
+    register_activity,
+    register_robot,
+    reply,
+    sync_subscriptions,
+)
 from .base import Helper, helper
-from .deal_products import DealProducts, DealProductsError, ProductLine, deal_products, set_deal_products
-from .funnel import funnel_breakdown, funnel_flow, funnel_snapshot, lead_funnel
-from .funnel_report import FunnelBreakdown, FunnelFlow, FunnelSnapshot, LeadFunnel, Stage
-from .history import History, HistoryEvent, history
+from .deals import (
+    DealProducts,
+    DealProductsError,
+    PipelineChanges,
+    PipelineError,
+    ProductLine,
+    StageChange,
+    StageSpec,
+    deal_products,
+    ensure_pipeline,
+    set_deal_products,
+)
+from .funnel import (
+    FunnelBreakdown,
+    FunnelFlow,
+    FunnelSnapshot,
+    LeadFunnel,
+    Stage,
+    funnel_breakdown,
+    funnel_flow,
+    funnel_snapshot,
+    lead_funnel,
+)
 from .holding import (
     PARENT_FIELD,
     PARENT_XML_ID,
-    ancestors,
-    clear_parent,
-    ensure_parent_field,
-    holding_totals,
-    holding_tree,
-    root_of,
-    set_parent,
-    subsidiaries,
-)
-from .holding_model import (
     CompanyNotFoundError,
+    DealBucket,
     HoldingCycleError,
     HoldingError,
     HoldingFieldError,
     HoldingNode,
+    HoldingTotals,
     HoldingTree,
+    ancestors,
     build_tree,
+    clear_parent,
+    ensure_parent_field,
+    holding_totals,
+    holding_tree,
     parse_parent,
+    render_tree,
+    root_of,
+    set_parent,
+    subsidiaries,
 )
-from .holding_render import render_tree
-from .holding_totals import DealBucket, HoldingTotals
-from .lead_conversion import convert_lead, convert_leads
-from .lead_conversion_types import (
+from .lead_conversion import (
     ConversionReport,
     ConversionResult,
     ConvertedObject,
@@ -54,35 +102,33 @@ from .lead_conversion_types import (
     LeadJunkError,
     LeadNotFoundError,
     LeadReport,
+    convert_lead,
+    convert_leads,
 )
-from .lead_import import import_leads
-from .lead_import_report import ImportReport, ImportRow
-from .my_company import MyCompany, MyCompanyNotFoundError, ensure_my_company, my_companies, pick_my_company
-from .owner import Owner
-from .pipeline import PipelineChanges, PipelineError, StageChange, StageSpec, ensure_pipeline
-from .requisite_details import CompanyDetails, RequisiteDetails, company_details, requisites_of
-from .requisite_linking import RequisiteLinkError, link_requisites
-from .requisite_presets import PresetNotFoundError, find_preset, list_presets, preset_fields
-from .requisite_search import CompanyMatch, find_companies_by_inn
+from .lead_import import ImportReport, ImportRow, import_leads
 from .requisites import (
+    CompanyDetails,
+    CompanyMatch,
+    MyCompany,
+    MyCompanyNotFoundError,
+    PresetNotFoundError,
+    RequisiteDetails,
+    RequisiteLinkError,
     RequisiteWriteError,
     SavedRequisite,
     add_requisite,
+    company_details,
+    ensure_my_company,
+    find_companies_by_inn,
+    find_preset,
     import_requisites,
+    link_requisites,
+    list_presets,
+    my_companies,
+    pick_my_company,
+    preset_fields,
+    requisites_of,
     upsert_requisite,
-)
-from .robots import (
-    PropertyType,
-    Robot,
-    RobotProperty,
-    RobotRequest,
-    log_progress,
-    parse_robot_request,
-    register_activity,
-    register_robot,
-    reply,
-)
-from .ru_identifiers import (
     validate_account,
     validate_bik,
     validate_inn,
@@ -90,7 +136,6 @@ from .ru_identifiers import (
     validate_ogrn,
     validate_ogrnip,
 )
-from .subscriptions import SubscriptionChanges, sync_subscriptions
 
 __all__ = [
     "PARENT_FIELD",

@@ -32,6 +32,22 @@ class _Texts(BitrixModel):
     model_config = ConfigDict(coerce_numbers_to_str=True)
 
 
+class _RecordHeader(_Texts):
+    """The fields requisites and bank details share: id, naming, activity, sort and audit."""
+
+    id: Int = None
+    name: str | None = None
+    code: str | None = None
+    xml_id: str | None = None
+    originator_id: str | None = None
+    active: YesNo = None
+    sort: Int = None
+    date_create: DateTime = None
+    date_modify: DateTime = None
+    created_by_id: LinkId = None
+    modify_by_id: LinkId = None
+
+
 class Preset(BitrixModel):
     """A requisite template (``crm.requisite.preset.*``): which ``RQ_*`` fields a country's form shows."""
 
@@ -66,7 +82,7 @@ class Country(BitrixModel):
     title: str | None = None
 
 
-class Requisite(_Texts):
+class Requisite(_RecordHeader):
     """Legal details of a company (``ENTITY_TYPE_ID`` 4) or contact (3) (``crm.requisite.*``).
 
     The RU fields are declared; the other countries' ``RQ_*`` fields (``RQ_VAT_ID``, ``RQ_IIN``, ``RQ_CNPJ``
@@ -76,21 +92,10 @@ class Requisite(_Texts):
     #: entityTypeId of requisites as owners of addresses (reference 5.1)
     owner_type_id: ClassVar[int] = 8
 
-    id: Int = None
     entity_type_id: Int = None
     entity_id: Int = None
     preset_id: Int = None
-    name: str | None = None
-    code: str | None = None
-    xml_id: str | None = None
-    originator_id: str | None = None
-    active: YesNo = None
     address_only: YesNo = None
-    sort: Int = None
-    date_create: DateTime = None
-    date_modify: DateTime = None
-    created_by_id: LinkId = None
-    modify_by_id: LinkId = None
     rq_name: str | None = None
     rq_first_name: str | None = None
     rq_last_name: str | None = None
@@ -130,22 +135,11 @@ class Requisite(_Texts):
     rq_base_doc: str | None = None
 
 
-class BankDetail(_Texts):
+class BankDetail(_RecordHeader):
     """Bank details of a requisite (``crm.requisite.bankdetail.*``; ``ENTITY_ID`` is the requisite id)."""
 
-    id: Int = None
     entity_id: Int = None
     country_id: Int = None
-    name: str | None = None
-    code: str | None = None
-    xml_id: str | None = None
-    originator_id: str | None = None
-    active: YesNo = None
-    sort: Int = None
-    date_create: DateTime = None
-    date_modify: DateTime = None
-    created_by_id: LinkId = None
-    modify_by_id: LinkId = None
     rq_bank_name: str | None = None
     rq_bank_addr: str | None = None
     rq_bank_code: str | None = None

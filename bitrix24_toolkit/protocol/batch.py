@@ -6,26 +6,102 @@ call of the same chunk), and builds one ``batch`` call per chunk whose parser tu
 (reference 2.3: ``result``/``result_error``/``result_total``/``result_next``/``result_time``, each ``[]``
 when empty) into an :class:`Outcome` per call: its parsed value, its typed error, or "not run" when
 ``halt`` stopped the chain.
+
+Every call keeps the failure it would have alone: a sub-error is read like an answer of its own (status
+included, see :func:`~bitrix24_toolkit.protocol.envelope.batch_sub_error`), and when the whole request fails
+each call gets the error under its own name (:meth:`BatchChunk.failed`). Whether a call may be repeated is
+decided here too (:func:`is_read_call`), since a ``batch`` is a read only when every call in it is one.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Generic, TypeVar
 
-from ..errors import Bitrix24Error, InvalidInputError, ResponseFormatError, make_api_error
+from ..errors import (
+    Bitrix24Error,
+    InvalidInputError,
+    OutcomeUnknownError,
+    ResponseFormatError,
+    leaves_outcome_unknown,
+    outcome_unknown,
+    with_method,
+)
 from .call import Call, Flow, Parallel
 from .encoding import encode_php_query
-from .envelope import APIResponse, TimeInfo, snippet_of
+from .envelope import APIResponse, TimeInfo, batch_sub_error, snippet_of
+from .rows import chunked
 
-__all__ = ["MAX_BATCH", "Batch", "BatchChunk", "NotRunError", "Outcome", "Ref", "plan_batch", "run_batch"]
+__all__ = [
+    "MAX_BATCH",
+    "READ_METHODS",
+    "Batch",
+    "BatchChunk",
+    "NotRunError",
+    "Outcome",
+    "Ref",
+    "has_references",
+    "is_read_call",
+    "is_read_method",
+    "plan_batch",
+    "run_batch",
+]
 
 T = TypeVar("T")
 MAX_BATCH: Final = 50
 _KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _REF = re.compile(r"\$result\[([^\]\[]+)\]")
+
+#: Methods that only read, beyond the ``*.get`` / ``*.list`` / ``*.fields`` naming rule.
+READ_METHODS: Final = frozenset(
+    {
+        "user.current",
+        "profile",
+        "scope",
+        "methods",
+        "method.get",
+        "server.time",
+        "app.info",
+        "events",
+        "event.get",
+        "crm.duplicate.findbycomm",
+        "crm.requisite.preset.countries",
+        "crm.enum.addresstype",
+        "crm.userfield.types",
+        "crm.status.entity.types",
+        "crm.status.entity.items",
+        "crm.dealcategory.stage.list",
+        "crm.deal.contact.items.get",
+        "crm.lead.contact.items.get",
+        "crm.deal.productrows.get",
+        "crm.lead.productrows.get",
+        "crm.requisite.link.get",
+        "bizproc.robot.list",
+        "bizproc.activity.list",
+    }
+)
+_READ_SUFFIXES: Final = (".get", ".list", ".fields")
+
+
+def is_read_method(method: str) -> bool:
+    """Whether repeating ``method`` after an unknown outcome is harmless (unknown methods are writes)."""
+    name = method.lower()
+    return name in READ_METHODS or name.endswith(_READ_SUFFIXES)
+
+
+def is_read_call(call: Call[Any]) -> bool:
+    """Whether repeating ``call`` is harmless: its own mark, else its name (a ``batch``: its commands')."""
+    if call.read_only is not None:
+        return call.read_only
+    if call.method.lower() == "batch":
+        commands = call.params.get("cmd")
+        values = commands.values() if isinstance(commands, Mapping) else commands
+        if isinstance(values, Iterable) and not isinstance(values, str | bytes):
+            names = [str(command).split("?", 1)[0] for command in values]
+            return bool(names) and all(is_read_method(name) for name in names)
+    return is_read_method(call.method)
 
 
 class Ref(str):
@@ -122,13 +198,10 @@ class BatchChunk:
     halt: bool = False
 
     @property
-    def read_only(self) -> bool | None:
-        """``True``: every call is marked read-only (the chunk is safe to repeat); ``False``: a call is marked
-        a write; ``None``: unmarked calls, so the client classifies the ``batch`` by its commands' names."""
-        marks = [call.read_only for _, call in self.calls]
-        if all(mark is True for mark in marks):
-            return True
-        return False if any(mark is False for mark in marks) else None
+    def read_only(self) -> bool:
+        """Whether the chunk is safe to repeat: every call is a read, each judged by :func:`is_read_call`
+        (its own mark, else its name), so a marked read next to an unmarked one still counts as a read."""
+        return all(is_read_call(call) for _, call in self.calls)
 
     def call(self) -> Call[dict[str, Outcome[Any]]]:
         """The ``batch`` call of this chunk."""
@@ -153,7 +226,8 @@ class BatchChunk:
         halted = False
         for key, call in self.calls:
             if key in errors:
-                outcomes[key] = Outcome(key, call.method, error=_sub_error(errors[key], call.method))
+                error = batch_sub_error(errors[key], method=call.method)
+                outcomes[key] = Outcome(key, call.method, error=_as_alone(call, error))
                 halted = self.halt
             elif key in results:
                 sub = APIResponse(
@@ -169,8 +243,33 @@ class BatchChunk:
             elif halted:  # halt=1 stopped the chain at an earlier error: later calls are absent
                 outcomes[key] = Outcome(key, call.method, error=NotRunError(call.method))
             else:  # absent with nothing to halt it: a malformed answer, the call may have run
-                outcomes[key] = Outcome(key, call.method, error=_missing(key, call.method, body))
+                missing = _missing(key, call.method, body)
+                outcomes[key] = Outcome(key, call.method, error=_as_alone(call, missing))
         return outcomes
+
+    def failed(self, error: Bitrix24Error) -> dict[str, Outcome[Any]]:
+        """One outcome per call when the whole ``batch`` request failed with ``error``.
+
+        Each call gets the error under its own name (``.method`` and message, see
+        :func:`~bitrix24_toolkit.errors.with_method`). When the request may have run (a timeout, a reset, a
+        5xx: the client then gave up with :class:`OutcomeUnknownError` rather than repeat the writes in it),
+        each write's outcome is unknown and each read gets the failure itself.
+        """
+        base = error
+        if isinstance(error, OutcomeUnknownError) and isinstance(error.__cause__, Bitrix24Error):
+            base = error.__cause__
+        return {
+            key: Outcome(key, call.method, error=_as_alone(call, with_method(base, call.method)))
+            for key, call in self.calls
+        }
+
+
+def _as_alone(call: Call[Any], error: Bitrix24Error) -> Bitrix24Error:
+    """What ``call`` raises for ``error`` when sent alone: a write that may have been applied has an unknown
+    outcome (the client never repeats it), anything else is the error itself."""
+    if is_read_call(call) or not leaves_outcome_unknown(error):
+        return error
+    return outcome_unknown(error, call.method)
 
 
 def _missing(key: str, method: str, body: Any) -> ResponseFormatError:
@@ -207,19 +306,6 @@ def _int(value: Any) -> int | None:
         return None
 
 
-def _sub_error(raw: Any, method: str) -> Bitrix24Error:
-    if isinstance(raw, Mapping):
-        code = raw.get("error")
-        description = raw.get("error_description")
-        if isinstance(code, Mapping):
-            description = description or code.get("message")
-            code = code.get("code")
-        return make_api_error(
-            "" if code is None else str(code), "" if description is None else str(description), method=method
-        )
-    return make_api_error("", str(raw), method=method)
-
-
 def _references(call: Call[Any]) -> Iterator[str]:
     stack: list[Any] = [call.params]
     while stack:
@@ -234,13 +320,19 @@ def _references(call: Call[Any]) -> Iterator[str]:
             stack.extend(value)
 
 
+def has_references(call: Call[Any]) -> bool:
+    """Whether ``call`` refers to another call's result (``$result[...]``): it then means something only in
+    the batch it was written for, so a client never puts it into a batch of its own making."""
+    return next(_references(call), None) is not None
+
+
 def plan_batch(batch: Batch) -> list[BatchChunk]:
     """Split into chunks of at most 50 in order; refuse references that cross a chunk or point forward."""
     pairs = batch.items()
     keys = [key for key, _ in pairs]
     if len(set(keys)) != len(keys):
         raise InvalidInputError("batch keys must be unique", field="calls")
-    chunks = [BatchChunk(pairs[i : i + MAX_BATCH], batch.halt) for i in range(0, len(pairs), MAX_BATCH)]
+    chunks = [BatchChunk(part, batch.halt) for part in chunked(pairs, MAX_BATCH)]
     position = {key: index for index, key in enumerate(keys)}
     for index, (key, call) in enumerate(pairs):
         for name in _references(call):
@@ -270,7 +362,7 @@ def _as_call(value: Call[Any] | tuple[str, Mapping[str, Any]]) -> Call[Any]:
 
 
 def _failed(chunk: BatchChunk, error: Bitrix24Error) -> list[Outcome[Any]]:
-    return [Outcome(key, call.method, error=error) for key, call in chunk.calls]
+    return list(chunk.failed(error).values())
 
 
 def _not_run(chunk: BatchChunk) -> list[Outcome[Any]]:

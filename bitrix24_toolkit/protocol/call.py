@@ -15,7 +15,9 @@ __all__ = [
     "Composite",
     "Emit",
     "Flow",
+    "KnownFields",
     "Parallel",
+    "Pump",
     "Step",
     "Stream",
     "collect",
@@ -23,6 +25,7 @@ __all__ = [
     "drive_flow_async",
     "drive_stream",
     "drive_stream_async",
+    "relay",
     "result_of",
     "validate_method",
 ]
@@ -57,6 +60,9 @@ class Call(Generic[T_co]):
     parse: Callable[[APIResponse], T_co] = result_of
     #: True for calls that only read (safe to repeat after an unknown outcome).
     read_only: bool | None = None
+    #: for ``*.fields`` calls: the key of what the value describes (``crm.deal``); the running client keeps
+    #: the fresh value in its own field cache, which checks writes (see :class:`KnownFields`)
+    describes: str | None = None
 
     def __post_init__(self) -> None:
         validate_method(self.method)
@@ -77,6 +83,25 @@ class Parallel:
     calls: Sequence[Call[Any]]
 
 
+@dataclass(frozen=True, slots=True)
+class KnownFields:
+    """Yielded by a flow that checks a write's fields: the portal's field descriptions for ``key``.
+
+    The running client answers from its own per-portal cache (running ``load`` once to fill it) or with
+    ``None`` when its field checks are off; a call factory never remembers a portal. An executor that keeps
+    no cache (a test driving a flow by hand) may simply run :meth:`as_flow`.
+    """
+
+    #: what the fields describe, e.g. ``crm.deal`` or ``crm.item.2``
+    key: str
+    #: the ``*.fields`` call that reads them
+    load: Call[Any]
+
+    def as_flow(self) -> Generator[Any, Any, Any]:
+        """Read the fields with no cache."""
+        return (yield self.load)
+
+
 @runtime_checkable
 class Composite(Protocol):
     """A step that is itself a flow (a :class:`~bitrix24_toolkit.protocol.batch.Batch`): run it in place."""
@@ -87,39 +112,9 @@ class Composite(Protocol):
 
 
 #: What a flow may yield: a call, calls to run concurrently, or a composite step such as a batch.
-Step: TypeAlias = "Call[Any] | Parallel | Composite"
+Step: TypeAlias = "Call[Any] | Parallel | KnownFields | Composite"
 #: A multi-step operation: yields steps, receives each step's value, returns ``T``.
 Flow: TypeAlias = Generator[Step, Any, T]
-
-
-def drive_flow(flow: Flow[T], execute: Callable[[Step], Any]) -> T:
-    """Pump a flow with a synchronous executor; errors of a call are thrown into the flow."""
-    value: Any = None
-    error: Bitrix24Error | None = None
-    while True:
-        try:
-            step = flow.send(value) if error is None else flow.throw(error)
-        except StopIteration as stop:
-            return stop.value  # type: ignore[no-any-return]
-        try:
-            value, error = execute(step), None
-        except Bitrix24Error as exc:
-            value, error = None, exc
-
-
-async def drive_flow_async(flow: Flow[T], execute: Callable[[Step], Awaitable[Any]]) -> T:
-    """Pump a flow with an asynchronous executor; errors of a call are thrown into the flow."""
-    value: Any = None
-    error: Bitrix24Error | None = None
-    while True:
-        try:
-            step = flow.send(value) if error is None else flow.throw(error)
-        except StopIteration as stop:
-            return stop.value  # type: ignore[no-any-return]
-        try:
-            value, error = await execute(step), None
-        except Bitrix24Error as exc:
-            value, error = None, exc
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,71 +127,135 @@ class Emit(Generic[T_co]):
 
 
 #: A flow that streams: yields calls (receiving their values) and ``Emit`` batches of items for the caller.
-Stream: TypeAlias = Generator["Call[Any] | Parallel | Composite | Emit[T]", Any, None]
+Stream: TypeAlias = Generator["Call[Any] | Parallel | KnownFields | Composite | Emit[T]", Any, None]
+
+
+class Pump(Generic[T]):
+    """Steps a flow or a stream: each value goes back in with ``send``, each error with ``throw``.
+
+    The one place that speaks the generator protocol; every driver and every stream wrapper uses it::
+
+        pump = Pump(flow)
+        for step in pump:
+            pump.answer(execute, step)
+        return pump.result
+    """
+
+    __slots__ = ("_error", "_flow", "_value", "result")
+
+    def __init__(self, flow: Generator[Any, Any, T]) -> None:
+        self._flow = flow
+        self._value: Any = None
+        self._error: Bitrix24Error | None = None
+        #: the flow's return value, once the iteration has ended
+        self.result: T | None = None
+
+    def __iter__(self) -> Iterator[Any]:
+        while True:
+            try:
+                step = self._flow.send(self._value) if self._error is None else self._flow.throw(self._error)
+            except StopIteration as stop:
+                self.result = stop.value
+                return
+            self._value, self._error = None, None
+            yield step
+
+    def reply(self, value: Any) -> None:
+        """The value the last step gave (sent in with the next step)."""
+        self._value = value
+
+    def fail(self, error: Bitrix24Error) -> None:
+        """The error the last step raised (thrown in with the next step)."""
+        self._error = error
+
+    def answer(self, execute: Callable[[Any], Any], step: Any) -> None:
+        """Run ``step`` with ``execute``; its value or its :class:`Bitrix24Error` goes back in."""
+        try:
+            self._value = execute(step)
+        except Bitrix24Error as exc:
+            self._error = exc
+
+    def close(self) -> None:
+        """Close the flow (its ``finally`` blocks run)."""
+        self._flow.close()
+
+
+def drive_flow(flow: Flow[T], execute: Callable[[Step], Any]) -> T:
+    """Pump a flow with a synchronous executor; errors of a call are thrown into the flow."""
+    pump = Pump(flow)
+    for step in pump:
+        pump.answer(execute, step)
+    return pump.result  # type: ignore[return-value]
+
+
+async def drive_flow_async(flow: Flow[T], execute: Callable[[Step], Awaitable[Any]]) -> T:
+    """Pump a flow with an asynchronous executor; errors of a call are thrown into the flow."""
+    pump = Pump(flow)
+    for step in pump:
+        try:
+            pump.reply(await execute(step))
+        except Bitrix24Error as exc:
+            pump.fail(exc)
+    return pump.result  # type: ignore[return-value]
 
 
 def drive_stream(stream: Stream[T], execute: Callable[[Step], Any]) -> Iterator[T]:
     """Iterate a stream flow with a synchronous executor, yielding its items as they arrive."""
-    value: Any = None
-    error: Bitrix24Error | None = None
+    pump = Pump(stream)
     try:
-        while True:
-            try:
-                step = stream.send(value) if error is None else stream.throw(error)
-            except StopIteration:
-                return
+        for step in pump:
             if isinstance(step, Emit):
-                value, error = None, None
                 yield from step.items
-                continue
-            try:
-                value, error = execute(step), None
-            except Bitrix24Error as exc:
-                value, error = None, exc
+            else:
+                pump.answer(execute, step)
     finally:
-        stream.close()
+        pump.close()
 
 
 async def drive_stream_async(
     stream: Stream[T], execute: Callable[[Step], Awaitable[Any]]
 ) -> AsyncIterator[T]:
     """Iterate a stream flow with an asynchronous executor, yielding its items as they arrive."""
-    value: Any = None
-    error: Bitrix24Error | None = None
+    pump = Pump(stream)
     try:
-        while True:
-            try:
-                step = stream.send(value) if error is None else stream.throw(error)
-            except StopIteration:
-                return
+        for step in pump:
+            if not isinstance(step, Emit):
+                try:
+                    pump.reply(await execute(step))
+                except Bitrix24Error as exc:
+                    pump.fail(exc)
+                continue
+            for item in step.items:
+                yield item
+    finally:
+        pump.close()
+
+
+def relay(stream: Stream[T], on_emit: Callable[[Emit[T]], Emit[T] | None]) -> Stream[T]:
+    """The same stream seen through ``on_emit``: every call goes up to the runner, every value or error comes
+    back down, and each ``Emit`` is handed to ``on_emit``, which passes it on (returns it) or keeps it."""
+    pump = Pump(stream)
+    try:
+        for step in pump:
             if isinstance(step, Emit):
-                value, error = None, None
-                for item in step.items:
-                    yield item
+                passed = on_emit(step)
+                if passed is not None:
+                    yield passed
                 continue
             try:
-                value, error = await execute(step), None
+                pump.reply((yield step))
             except Bitrix24Error as exc:
-                value, error = None, exc
+                pump.fail(exc)
     finally:
-        stream.close()
+        pump.close()
 
 
 def collect(stream: Stream[T]) -> Flow[list[T]]:
     """A flow that runs a stream to its end and returns all its items (``list_all`` from ``iter_all``)."""
     items: list[T] = []
-    value: Any = None
-    error: Bitrix24Error | None = None
-    while True:
-        try:
-            step = stream.send(value) if error is None else stream.throw(error)
-        except StopIteration:
-            return items
-        value, error = None, None
-        if isinstance(step, Emit):
-            items.extend(step.items)
-            continue
-        try:
-            value = yield step
-        except Bitrix24Error as exc:
-            error = exc
+
+    def keep(emit: Emit[T]) -> None:
+        items.extend(emit.items)
+
+    yield from relay(stream, keep)  # type: ignore[misc]
+    return items

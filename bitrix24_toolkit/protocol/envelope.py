@@ -4,6 +4,8 @@ Success: ``{"result": ..., "total": 654, "next": 50, "time": {...}}``; error:
 ``{"error": "CODE", "error_description": "..."}`` where the code may be ``""``, ``0`` or, in REST v3,
 an object. A 200 response that carries ``error`` is an error too. Anything that is not such an envelope
 (an HTML 502 page, truncated JSON) becomes :class:`~bitrix24_toolkit.errors.ResponseFormatError`.
+The error of one call inside a ``batch`` answer (an entry of ``result_error``) is read by the same code
+(:func:`batch_sub_error`), so it is the error that call gets when sent alone.
 """
 
 from __future__ import annotations
@@ -14,9 +16,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import APIError, ResponseFormatError, make_api_error
+from ..errors import APIError, ResponseFormatError, make_api_error, status_for
 
-__all__ = ["APIResponse", "TimeInfo", "decode_body", "error_from_payload", "parse_envelope"]
+__all__ = [
+    "APIResponse",
+    "TimeInfo",
+    "batch_sub_error",
+    "decode_body",
+    "error_fields",
+    "error_from_payload",
+    "parse_envelope",
+]
 
 _SNIPPET = 200
 
@@ -152,10 +162,17 @@ def error_from_payload(
     """The typed error a payload carries, or ``None`` when it is a success envelope."""
     if "error" not in payload:
         return None
-    raw_error = payload["error"]
-    description = payload.get("error_description")
-    if raw_error is None and "result" in payload and description is None:
+    if payload["error"] is None and "result" in payload and payload.get("error_description") is None:
         return None  # {"result": ..., "error": null}: a success with an explicit null error
+    code, description = error_fields(payload, redact)
+    return make_api_error(code, description, status_code=status_code, method=method, reset_at=reset_at)
+
+
+def error_fields(payload: Mapping[str, Any], redact: Callable[[str], str] | None = None) -> tuple[str, str]:
+    """``(code, description)`` of an error envelope as text: the code may be ``""``, ``0`` or, in REST v3,
+    an object ``{"code": ..., "message": ...}``; a missing part is ``""``."""
+    raw_error = payload.get("error")
+    description = payload.get("error_description")
     if isinstance(raw_error, Mapping):  # REST v3: {"error": {"code": "...", "message": "..."}}
         code = raw_error.get("code")
         description = description or raw_error.get("message") or raw_error.get("description")
@@ -166,9 +183,24 @@ def error_from_payload(
     if redact is not None:
         description_text = redact(description_text)
         code_text = redact(code_text)
-    return make_api_error(
-        code_text, description_text, status_code=status_code, method=method, reset_at=reset_at
-    )
+    return code_text, description_text
+
+
+def batch_sub_error(raw: Any, *, method: str, redact: Callable[[str], str] | None = None) -> APIError:
+    """The typed error of one call of a ``batch`` (its ``result_error`` entry), named after that call.
+
+    The fields are read as for an answer of its own. The batch request answered HTTP 200 whatever its calls
+    did, so ``status_code`` is the status the portal gives the code when the call runs alone
+    (:func:`~bitrix24_toolkit.errors.status_for`), and the class is chosen with it: alone, in a batch,
+    coalesced or deferred, a call fails with the same class, code, status, method and message.
+    """
+    if isinstance(raw, Mapping):
+        code, description = error_fields(raw, redact)
+    else:  # not an error object: keep whatever text the portal sent
+        code, description = "", "" if raw is None else str(raw)
+        if redact is not None:
+            description = redact(description)
+    return make_api_error(code, description, status_code=status_for(code), method=method)
 
 
 def parse_envelope(

@@ -1,1 +1,11 @@
-"""Typed call factories per REST area; the client namespaces (``b24.crm.deal``) are generated from them."""
+"""The stateless vocabulary of REST calls: ``CrmCalls().deal.get(5)`` builds a ``Call[Deal]``.
+
+A call factory describes a call and remembers nothing: the same expression builds the same call whichever
+client or portal runs it. Per-portal state (field descriptions, limits, tokens) belongs to the client
+that runs the call. Helpers and the client namespaces both build their calls from here.
+"""
+
+from .bulk import BulkItem, BulkResult
+from .root import CrmCalls, UserCalls
+
+__all__ = ["BulkItem", "BulkResult", "CrmCalls", "UserCalls"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from functools import cached_property
@@ -10,18 +9,10 @@ from typing import Any, ClassVar
 
 from ..errors import InvalidInputError
 from ..models.activity import Activity, Todo
-from ..models.meta import FieldInfo, Page
-from ..protocol.call import Call, Flow, Stream, collect
-from .common import (
-    dump_fields,
-    list_params,
-    page_parser,
-    parse_bool,
-    parse_field_map,
-    parse_int_result,
-)
-from .entity import ensure_id
-from .paging import iterate
+from ..models.meta import FieldInfo
+from ..protocol.call import Call
+from .common import dump_fields, ensure_id, parse_bool, parse_field_map, parse_int_result
+from .listing import ListFamily
 
 __all__ = ["ActivityCalls", "TodoCalls"]
 
@@ -77,10 +68,11 @@ class TodoCalls:
         return Call("crm.activity.todo.add", data, parse=parse_int_result)
 
 
-class ActivityCalls:
+class ActivityCalls(ListFamily[Activity]):
     """Activities: calls, meetings, e-mails, tasks, to-dos (crm.activity.*)."""
 
     rest_name: ClassVar[str] = "crm.activity"
+    model = Activity
 
     @cached_property
     def todo(self) -> TodoCalls:
@@ -95,48 +87,6 @@ class ActivityCalls:
             parse=lambda r: Activity.model_validate(r.result),
             read_only=True,
         )
-
-    def list(
-        self,
-        *,
-        filter: Mapping[str, Any] | None = None,
-        select: Iterable[str] | None = None,
-        order: Mapping[str, str] | None = None,
-        start: int = 0,
-    ) -> Call[Page[Activity]]:
-        """One page of up to 50 activities, with ``total`` and ``next`` (crm.activity.list)."""
-        params = list_params(Activity, filter, select, order)
-        params["start"] = start
-        return Call("crm.activity.list", params, parse=page_parser(Activity.model_validate), read_only=True)
-
-    def iter_all(
-        self,
-        *,
-        filter: Mapping[str, Any] | None = None,
-        select: Iterable[str] | None = None,
-        order: Mapping[str, str] | None = None,
-        limit: int | None = None,
-    ) -> Stream[Activity]:
-        """Every matching activity, streamed (keyset by ID unless ordered) (crm.activity.list)."""
-        parse = page_parser(Activity.model_validate)
-        return iterate(
-            "crm.activity.list",
-            list_params(Activity, filter, select, order),
-            lambda response: parse(response).items,
-            lambda row: row.id,
-            limit=limit,
-        )
-
-    def list_all(
-        self,
-        *,
-        filter: Mapping[str, Any] | None = None,
-        select: Iterable[str] | None = None,
-        order: Mapping[str, str] | None = None,
-        limit: int | None = None,
-    ) -> Flow[builtins.list[Activity]]:
-        """Every matching activity in one list (crm.activity.list)."""
-        return collect(self.iter_all(filter=filter, select=select, order=order, limit=limit))
 
     def add(self, fields: Activity | Mapping[str, Any]) -> Call[int]:
         """Create an activity the legacy way (prefer ``todo.add``); returns its id (crm.activity.add)."""

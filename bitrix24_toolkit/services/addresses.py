@@ -8,18 +8,18 @@ Addresses have no id: (``TYPE_ID``, ``ENTITY_TYPE_ID``, ``ENTITY_ID``) is the ke
 
 from __future__ import annotations
 
-import builtins
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from ..errors import InvalidInputError
-from ..models.meta import FieldInfo, Page
+from ..models.meta import FieldInfo
 from ..models.requisites import Address
-from ..protocol.call import Call, Flow, Stream, collect
+from ..protocol.call import Call, Flow
 from ..protocol.envelope import APIResponse
-from .common import FieldCache, dump_fields, list_params, page_parser, parse_bool, parse_field_map
-from .entity import ensure_id
-from .requisite_records import checked_fields, offset_pages
+from ..protocol.rows import rows_of
+from .common import dump_fields, ensure_id, parse_bool, parse_field_map
+from .field_safety import checked
+from .listing import ListFamily
 
 __all__ = ["KEY_FIELDS", "AddressCalls"]
 
@@ -43,61 +43,22 @@ def _key_of(data: Mapping[str, Any], where: str) -> dict[str, int]:
 
 
 def _parse_types(response: APIResponse) -> dict[int, str]:
-    rows = response.result
-    if isinstance(rows, Mapping):
-        rows = list(rows.values())
     return {
         int(row["ID"]): str(row.get("NAME") or "")
-        for row in (rows or [])
-        if isinstance(row, Mapping) and str(row.get("ID", "")).isdigit()
+        for row in rows_of(response.result)
+        if str(row.get("ID", "")).isdigit()
     }
 
 
-class AddressCalls:
-    """Addresses of requisites and leads, keyed by type and owner."""
+class AddressCalls(ListFamily[Address]):
+    """Addresses of requisites and leads, keyed by type and owner (crm.address.*)."""
 
     rest_name: ClassVar[str] = "crm.address"
-
-    def __init__(self, cache: FieldCache | None = None) -> None:
-        self.cache = cache if cache is not None else FieldCache()
+    model = Address
+    _id_field: ClassVar[str | None] = None  # addresses have no id: offset paging
+    _default_order: ClassVar[Mapping[str, str] | None] = _KEY_ORDER
 
     # ------------------------------------------------------------------------------------- reads
-    def list(
-        self,
-        *,
-        filter: Mapping[str, Any] | None = None,
-        select: Iterable[str] | None = None,
-        order: Mapping[str, str] | None = None,
-        start: int = 0,
-    ) -> Call[Page[Address]]:
-        """One page of up to 50 addresses, with ``total`` and ``next`` (crm.address.list)."""
-        params = list_params(Address, filter, select, order)
-        params["start"] = start
-        return Call("crm.address.list", params, parse=page_parser(Address.model_validate), read_only=True)
-
-    def iter_all(
-        self,
-        *,
-        filter: Mapping[str, Any] | None = None,
-        select: Iterable[str] | None = None,
-        order: Mapping[str, str] | None = None,
-        limit: int | None = None,
-    ) -> Stream[Address]:
-        """Every matching address, page by page (no id: offset paging) (crm.address.list)."""
-        params = list_params(Address, filter, select, order or _KEY_ORDER)
-        return offset_pages("crm.address.list", params, page_parser(Address.model_validate), limit=limit)
-
-    def list_all(
-        self,
-        *,
-        filter: Mapping[str, Any] | None = None,
-        select: Iterable[str] | None = None,
-        order: Mapping[str, str] | None = None,
-        limit: int | None = None,
-    ) -> Flow[builtins.list[Address]]:
-        """Every matching address in one list (crm.address.list)."""
-        return collect(self.iter_all(filter=filter, select=select, order=order, limit=limit))
-
     def by_type(self, entity_type_id: int, entity_id: int) -> Flow[dict[int, Address]]:
         """The addresses of one owner (8 = requisite, 1 = lead) by type id (crm.address.list)."""
         owner = {
@@ -109,12 +70,7 @@ class AddressCalls:
 
     def fields(self) -> Call[dict[str, FieldInfo]]:
         """Descriptions of the address fields (crm.address.fields)."""
-        return Call("crm.address.fields", {}, parse=self._remember_fields, read_only=True)
-
-    def _remember_fields(self, response: APIResponse) -> dict[str, FieldInfo]:
-        fields = parse_field_map(response)
-        self.cache.put(self.rest_name, fields)  # every fresh read refreshes the cache used by checks
-        return fields
+        return Call("crm.address.fields", {}, parse=parse_field_map, read_only=True, describes=self.rest_name)
 
     def types(self) -> Call[dict[int, str]]:
         """Address type ids and their names on this portal (crm.enum.addresstype)."""
@@ -128,9 +84,7 @@ class AddressCalls:
         data.update(_key_of(data, f"crm.address.{'update' if updating else 'add'}"))
         if check:
             # the key fields are immutable, but an update must name them to find the address
-            yield from checked_fields(
-                self.cache, self.rest_name, data, self.fields, updating=updating, allowed=KEY_FIELDS
-            )
+            yield from checked(self.rest_name, data, self.fields(), updating=updating, allowed=KEY_FIELDS)
         return data
 
     def add(self, fields: Address | Mapping[str, Any], *, check: bool = True) -> Flow[bool]:

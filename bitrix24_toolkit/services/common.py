@@ -1,28 +1,25 @@
-"""What every service shares: field names (attribute or API), field safety, and parsing of results."""
+"""What every service shares: input checks, field names (attribute or API) and parsing of results."""
 
 from __future__ import annotations
 
-import difflib
-import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, PlainSerializer, ValidationError
 
 from ..errors import InvalidInputError, ResponseFormatError
 from ..models.base import BitrixModel, api_name
-from ..models.meta import FieldInfo, Page
+from ..models.meta import FieldInfo
 from ..models.values import _dump_yes_no
 from ..protocol.envelope import APIResponse
 
 __all__ = [
     "OPERATORS",
-    "FieldCache",
-    "check_fields",
     "check_filter_value",
     "dump_fields",
+    "ensure_id",
+    "ensure_list",
     "list_params",
-    "page_parser",
     "parse_bool",
     "parse_field_map",
     "parse_int_result",
@@ -36,8 +33,30 @@ M = TypeVar("M", bound=BitrixModel)
 
 #: Filter operator prefixes (reference 5.2), longest first so that ``!=%`` is not read as ``!``.
 OPERATORS = ("!=%", "!%=", "!@", "!%", "!=", ">=", "<=", "=%", "%=", "!", ">", "<", "@", "%", "=")
-#: System fields companies and contacts may write with ``params={"IMPORT": "Y"}`` (reference 5.2).
-IMPORT_FIELDS = frozenset({"DATE_CREATE", "DATE_MODIFY", "CREATED_BY_ID", "MODIFY_BY_ID"})
+
+
+# ----------------------------------------------------------------------------------------- inputs
+def ensure_id(value: Any, name: str = "id") -> int:
+    """A positive integer id, or :class:`InvalidInputError` before any request."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise InvalidInputError(f"{name} must be a positive integer, not {value!r}", field=name)
+    try:
+        number = int(value)
+    except ValueError:
+        raise InvalidInputError(f"{name} must be a positive integer, not {value!r}", field=name) from None
+    if number <= 0:
+        raise InvalidInputError(f"{name} must be a positive integer, not {value!r}", field=name)
+    return number
+
+
+def ensure_list(value: Any, name: str, what: str = "ids") -> list[Any]:
+    """A list/tuple/iterable of items as a list; a str, bytes, dict or None is refused before any request."""
+    if value is None or isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        raise InvalidInputError(
+            f"{name} must be a list of {what} (such as [1, 2]), not {type(value).__name__}",
+            field=name,
+        )
+    return list(value)
 
 
 # ------------------------------------------------------------------------------------------ names
@@ -165,61 +184,6 @@ def dump_fields(model: type[M], fields: M | Mapping[str, Any]) -> dict[str, Any]
         ) from exc
 
 
-# ----------------------------------------------------------------------------------- field safety
-class FieldCache:
-    """Per-client cache of ``*.fields`` descriptions used to check writes; ``enabled=False`` skips checks."""
-
-    def __init__(self, *, enabled: bool = True) -> None:
-        self.enabled = enabled
-        self._data: dict[str, dict[str, FieldInfo]] = {}
-        self._lock = threading.Lock()
-
-    def get(self, key: str) -> dict[str, FieldInfo] | None:
-        """The cached description of an entity's fields, if loaded."""
-        with self._lock:
-            return self._data.get(key)
-
-    def put(self, key: str, fields: dict[str, FieldInfo]) -> None:
-        """Remember an entity's fields."""
-        with self._lock:
-            self._data[key] = fields
-
-    def clear(self) -> None:
-        """Forget everything (after adding custom fields, for example)."""
-        with self._lock:
-            self._data.clear()
-
-
-def check_fields(
-    where: str,
-    known: Mapping[str, FieldInfo],
-    data: Mapping[str, Any],
-    *,
-    updating: bool,
-    allowed: Iterable[str] = (),
-    hints: Mapping[str, str] | None = None,
-) -> None:
-    """Refuse keys the portal would silently drop: unknown, read-only, or immutable on update."""
-    allow = set(allowed)
-    for key in data:
-        info = known.get(key)
-        if info is None:
-            choices = difflib.get_close_matches(key.upper(), list(known), n=1, cutoff=0.6)
-            nearest = f"; did you mean {choices[0]!r}?" if choices else ""
-            raise InvalidInputError(
-                f"{where}: unknown field {key!r} (the portal would silently ignore it){nearest}", field=key
-            )
-        if key in allow:
-            continue
-        hint = f" ({hints[key]})" if hints and key in hints else ""
-        if info.is_read_only:
-            raise InvalidInputError(f"{where}: field {key!r} is read-only{hint}", field=key)
-        if updating and info.is_immutable:
-            raise InvalidInputError(
-                f"{where}: field {key!r} cannot be changed after creation{hint}", field=key
-            )
-
-
 # ------------------------------------------------------------------------------------------ parse
 def parse_int_result(response: APIResponse) -> int:
     """An ``add`` result: the new id."""
@@ -254,25 +218,3 @@ def parse_field_map(response: APIResponse) -> dict[str, FieldInfo]:
     return {
         str(name): FieldInfo.model_validate(info) for name, info in raw.items() if isinstance(info, Mapping)
     }
-
-
-def page_parser(
-    parse_row: Callable[[Mapping[str, Any]], M], *, wrapper: str | None = None
-) -> Callable[[APIResponse], Page[M]]:
-    """A parser of list answers into a typed :class:`Page` (``wrapper``: ``items`` for ``crm.item.list``)."""
-
-    def parse(response: APIResponse) -> Page[M]:
-        rows: Any = response.result
-        if wrapper is not None and isinstance(rows, Mapping):
-            rows = rows.get(wrapper, [])
-        if isinstance(rows, Mapping):  # PHP renders a gapped array as an object
-            rows = list(rows.values())
-        items = [parse_row(row) for row in (rows or []) if isinstance(row, Mapping)]
-        return Page(items=items, total=response.total, next=response.next)
-
-    return parse
-
-
-def chunks(values: Sequence[Any], size: int) -> list[Sequence[Any]]:
-    """Consecutive slices of at most ``size`` values."""
-    return [values[i : i + size] for i in range(0, len(values), size)]

@@ -13,13 +13,13 @@ from ..protocol.call import Call
 from ..protocol.envelope import APIResponse
 from .common import (
     dump_fields,
+    ensure_id,
     parse_bool,
     parse_field_map,
     parse_int_result,
     translate_filter,
     translate_order,
 )
-from .entity import ensure_id
 from .shapes import unwrap, unwrap_rows
 
 __all__ = ["CategoryCalls", "StatusCalls", "deal_stage_directory"]

@@ -9,215 +9,44 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, ClassVar, Generic, Literal, TypeVar, overload
+from typing import Any, TypeVar
 
 from ..errors import InvalidInputError
 from ..models.crm import CrmEntity
-from ..models.meta import FieldInfo, Page
+from ..models.meta import FieldInfo
 from ..protocol.batch import Batch
-from ..protocol.call import Call, Flow, Stream, collect
-from ..protocol.envelope import APIResponse
+from ..protocol.call import Call, Flow
+from ..protocol.rows import chunked
 from .bulk import BulkResult, run_each
-from .common import (
-    IMPORT_FIELDS,
-    FieldCache,
-    check_fields,
-    chunks,
-    dump_fields,
-    list_params,
-    page_parser,
-    parse_bool,
-    parse_field_map,
-    parse_int_result,
-)
-from .paging import PAGE_SIZE, iterate, raw_row_id, raw_rows
-from .progress import track
+from .common import dump_fields, ensure_id, ensure_list, parse_bool, parse_field_map, parse_int_result
+from .field_safety import IMPORT_FIELDS, checked
+from .listing import ListFamily
+from .paging import PAGE_SIZE
 
-__all__ = ["EntityCalls", "ensure_id"]
+__all__ = ["EntityCalls", "ensure_id", "ensure_list"]
 
 M = TypeVar("M", bound=CrmEntity)
 
 _HINTS = {"LEAD_ID": "set the lead link with crm.item.add (leadId), as the lead conversion helper does"}
 
 
-def ensure_id(value: Any, name: str = "id") -> int:
-    """A positive integer id, or :class:`InvalidInputError` before any request."""
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise InvalidInputError(f"{name} must be a positive integer, not {value!r}", field=name)
-    try:
-        number = int(value)
-    except ValueError:
-        raise InvalidInputError(f"{name} must be a positive integer, not {value!r}", field=name) from None
-    if number <= 0:
-        raise InvalidInputError(f"{name} must be a positive integer, not {value!r}", field=name)
-    return number
-
-
-def ensure_list(value: Any, name: str, what: str = "ids") -> builtins.list[Any]:
-    """A list/tuple/iterable of items as a list; a str, bytes, dict or None is refused before any request."""
-    if value is None or isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
-        raise InvalidInputError(
-            f"{name} must be a list of {what} (such as [1, 2]), not {type(value).__name__}",
-            field=name,
-        )
-    return builtins.list(value)
-
-
-class EntityCalls(Generic[M]):
+class EntityCalls(ListFamily[M]):
     """Calls of one classic CRM object kind."""
 
-    rest_name: ClassVar[str] = ""
-    model: type[M]
-
-    def __init__(self, cache: FieldCache | None = None) -> None:
-        self.cache = cache if cache is not None else FieldCache()
-
-    def _parse_one(self, response: APIResponse) -> M:
+    def _parse_one(self, response: Any) -> M:
         return self.model.model_validate(response.result)
-
-    def _list_params(
-        self,
-        filter: Mapping[str, Any] | None,
-        select: Iterable[str] | None,
-        order: Mapping[str, str] | None,
-    ) -> dict[str, Any]:
-        return list_params(self.model, filter, select, order)
 
     # ------------------------------------------------------------------------------------- reads
     def get(self, id: int) -> Call[M]:
         """One record by id ({rest}.get)."""
         return Call(f"{self.rest_name}.get", {"id": ensure_id(id)}, parse=self._parse_one, read_only=True)
 
-    def list(
-        self,
-        *,
-        filter: Mapping[str, Any] | None = None,
-        select: Iterable[str] | None = None,
-        order: Mapping[str, str] | None = None,
-        start: int = 0,
-    ) -> Call[Page[M]]:
-        """One page of up to 50 records, with ``total`` and ``next`` ({rest}.list)."""
-        params = self._list_params(filter, select, order)
-        params["start"] = start
-        return Call(
-            f"{self.rest_name}.list", params, parse=page_parser(self.model.model_validate), read_only=True
-        )
-
-    @overload
-    def iter_all(
-        self,
-        *,
-        filter: Mapping[str, Any] | None = None,
-        select: Iterable[str] | None = None,
-        order: Mapping[str, str] | None = None,
-        limit: int | None = None,
-        progress: bool = False,
-        raw: Literal[False] = False,
-    ) -> Stream[M]: ...
-    @overload
-    def iter_all(
-        self,
-        *,
-        filter: Mapping[str, Any] | None = None,
-        select: Iterable[str] | None = None,
-        order: Mapping[str, str] | None = None,
-        limit: int | None = None,
-        progress: bool = False,
-        raw: Literal[True],
-    ) -> Stream[dict[str, Any]]: ...
-    @overload
-    def iter_all(
-        self,
-        *,
-        filter: Mapping[str, Any] | None = None,
-        select: Iterable[str] | None = None,
-        order: Mapping[str, str] | None = None,
-        limit: int | None = None,
-        progress: bool = False,
-        raw: bool = False,
-    ) -> Stream[M] | Stream[dict[str, Any]]: ...
-    def iter_all(
-        self,
-        *,
-        filter: Mapping[str, Any] | None = None,
-        select: Iterable[str] | None = None,
-        order: Mapping[str, str] | None = None,
-        limit: int | None = None,
-        progress: bool = False,
-        raw: bool = False,
-    ) -> Stream[M] | Stream[dict[str, Any]]:
-        """Every matching record, streamed page by page (keyset by ID unless ordered) ({rest}.list)."""
-        method = f"{self.rest_name}.list"
-        params = self._list_params(filter, select, order)
-        if raw:  # the portal's dicts as they are: the fastest export, no model validation
-            rows: Stream[dict[str, Any]] = iterate(method, params, raw_rows, raw_row_id, limit=limit)
-            return track(rows, method, enabled=progress)
-        parse = page_parser(self.model.model_validate)
-        models: Stream[M] = iterate(
-            method, params, lambda response: parse(response).items, lambda row: row.id, limit=limit
-        )
-        return track(models, method, enabled=progress)
-
-    @overload
-    def list_all(
-        self,
-        *,
-        filter: Mapping[str, Any] | None = None,
-        select: Iterable[str] | None = None,
-        order: Mapping[str, str] | None = None,
-        limit: int | None = None,
-        progress: bool = False,
-        raw: Literal[False] = False,
-    ) -> Flow[builtins.list[M]]: ...
-    @overload
-    def list_all(
-        self,
-        *,
-        filter: Mapping[str, Any] | None = None,
-        select: Iterable[str] | None = None,
-        order: Mapping[str, str] | None = None,
-        limit: int | None = None,
-        progress: bool = False,
-        raw: Literal[True],
-    ) -> Flow[builtins.list[dict[str, Any]]]: ...
-    @overload
-    def list_all(
-        self,
-        *,
-        filter: Mapping[str, Any] | None = None,
-        select: Iterable[str] | None = None,
-        order: Mapping[str, str] | None = None,
-        limit: int | None = None,
-        progress: bool = False,
-        raw: bool = False,
-    ) -> Flow[builtins.list[M]] | Flow[builtins.list[dict[str, Any]]]: ...
-    def list_all(
-        self,
-        *,
-        filter: Mapping[str, Any] | None = None,
-        select: Iterable[str] | None = None,
-        order: Mapping[str, str] | None = None,
-        limit: int | None = None,
-        progress: bool = False,
-        raw: bool = False,
-    ) -> Flow[builtins.list[M]] | Flow[builtins.list[dict[str, Any]]]:
-        """Every matching record in one list ({rest}.list)."""
-        if raw:
-            return collect(
-                self.iter_all(
-                    filter=filter, select=select, order=order, limit=limit, progress=progress, raw=True
-                )
-            )
-        return collect(
-            self.iter_all(filter=filter, select=select, order=order, limit=limit, progress=progress)
-        )
-
     def get_many(self, ids: Iterable[int], *, select: Iterable[str] | None = None) -> Flow[builtins.list[M]]:
         """The records with these ids, in the order given; ids not found are left out ({rest}.list)."""
         wanted = [ensure_id(value, "ids") for value in ensure_list(ids, "ids")]
         calls = [
-            self.list(filter={"@ID": list(chunk)}, select=select)
-            for chunk in chunks(sorted(set(wanted)), PAGE_SIZE)
+            self.list(filter={"@ID": chunk}, select=select)
+            for chunk in chunked(sorted(set(wanted)), PAGE_SIZE)
         ]
         found: dict[int, M] = {}
         for outcome in (yield Batch(calls)) if calls else []:
@@ -227,28 +56,25 @@ class EntityCalls(Generic[M]):
 
     def fields(self) -> Call[dict[str, FieldInfo]]:
         """Descriptions of every field, custom ones included ({rest}.fields)."""
-        return Call(f"{self.rest_name}.fields", {}, parse=self._remember_fields, read_only=True)
-
-    def _remember_fields(self, response: APIResponse) -> dict[str, FieldInfo]:
-        fields = parse_field_map(response)
-        self.cache.put(self.rest_name, fields)  # every fresh read refreshes the cache used by checks
-        return fields
+        return Call(
+            f"{self.rest_name}.fields", {}, parse=parse_field_map, read_only=True, describes=self.rest_name
+        )
 
     # ------------------------------------------------------------------------------------ writes
-    def _checked(
-        self, fields: M | Mapping[str, Any], *, updating: bool, check: bool, params: Mapping[str, Any] | None
-    ) -> Flow[dict[str, Any]]:
+    def _prepare(self, fields: M | Mapping[str, Any]) -> dict[str, Any]:
         data = dump_fields(self.model, fields)
-        data.pop("ID", None) if not updating else None
-        if check and self.cache.enabled:
-            known = self.cache.get(self.rest_name)
-            if known is None:
-                known = yield self.fields()
+        data.pop("ID", None)
+        return data
+
+    def _checked(
+        self, data: dict[str, Any], *, updating: bool, check: bool, params: Mapping[str, Any] | None
+    ) -> Flow[dict[str, Any]]:
+        if check:
             importing = str((params or {}).get("IMPORT", "")).upper() == "Y"
-            check_fields(
-                f"{self.rest_name}.{'update' if updating else 'add'}",
-                known,
+            yield from checked(
+                self.rest_name,
                 data,
+                self.fields(),
                 updating=updating,
                 allowed=IMPORT_FIELDS if importing else (),
                 hints=_HINTS,
@@ -259,7 +85,7 @@ class EntityCalls(Generic[M]):
         self, fields: M | Mapping[str, Any], *, params: Mapping[str, Any] | None = None, check: bool = True
     ) -> Flow[int]:
         """Create a record and return its id; unknown or read-only fields are refused first ({rest}.add)."""
-        data = yield from self._checked(fields, updating=False, check=check, params=params)
+        data = yield from self._checked(self._prepare(fields), updating=False, check=check, params=params)
         body: dict[str, Any] = {"fields": data}
         if params:
             body["params"] = dict(params)
@@ -276,8 +102,7 @@ class EntityCalls(Generic[M]):
     ) -> Flow[bool]:
         """Change the given fields of a record; the others stay as they are ({rest}.update)."""
         record_id = ensure_id(id)
-        data = yield from self._checked(fields, updating=True, check=check, params=params)
-        data.pop("ID", None)
+        data = yield from self._checked(self._prepare(fields), updating=True, check=check, params=params)
         body: dict[str, Any] = {"id": record_id, "fields": data}
         if params:
             body["params"] = dict(params)
@@ -296,13 +121,13 @@ class EntityCalls(Generic[M]):
         progress: bool = False,
     ) -> Flow[BulkResult]:
         """Create many records; the result gives each input item's new id or error ({rest}.add)."""
-        known = []
-        for item in ensure_list(items, "items", "dicts of fields"):
-            known.append((yield from self._checked(item, updating=False, check=True, params=params)))
+        prepared = [self._prepare(item) for item in ensure_list(items, "items", "dicts of fields")]
+        merged: dict[str, Any] = {key: None for data in prepared for key in data}
+        yield from self._checked(merged, updating=False, check=True, params=params)  # every key, one check
         extra = {"params": dict(params)} if params else {}
         return (
             yield from run_each(
-                known,
+                prepared,
                 lambda data: Call(f"{self.rest_name}.add", {"fields": data, **extra}, parse=parse_int_result),
                 progress=f"{self.rest_name}.add" if progress else None,
             )
@@ -329,8 +154,9 @@ class EntityCalls(Generic[M]):
                     field="changes",
                 )
             record_id, fields = pair
-            data = yield from self._checked(fields, updating=True, check=True, params=None)
-            prepared.append((ensure_id(record_id), data))
+            prepared.append((ensure_id(record_id), self._prepare(fields)))
+        merged: dict[str, Any] = {key: None for _, data in prepared for key in data}
+        yield from self._checked(merged, updating=True, check=True, params=None)  # every key, one check
         return (
             yield from run_each(
                 prepared,

@@ -18,22 +18,22 @@ from ..models.base import api_name
 from ..models.crm import CrmEntity
 from ..models.item import item_model
 from ..models.item_keys import MULTIFIELDS, camel_to_legacy, item_to_legacy, legacy_to_camel, legacy_to_item
-from ..models.meta import FieldInfo, Page
-from ..protocol.call import Call, Flow, Stream, collect
+from ..models.meta import FieldInfo
+from ..protocol.call import Call, Flow
 from ..protocol.envelope import APIResponse
+from ..protocol.rows import chunked
 from .common import (
-    FieldCache,
-    check_fields,
     check_filter_value,
-    chunks,
     dump_fields,
-    page_parser,
+    ensure_id,
+    ensure_list,
     parse_bool,
     parse_field_map,
     split_operator,
 )
-from .entity import ensure_id, ensure_list
-from .paging import PAGE_SIZE, iterate
+from .field_safety import checked
+from .listing import ListFamily
+from .paging import PAGE_SIZE
 from .shapes import unwrap
 
 __all__ = ["ItemCalls"]
@@ -41,15 +41,16 @@ __all__ = ["ItemCalls"]
 _ORIGINAL = {"useOriginalUfNames": "Y"}
 
 
-class ItemCalls:
-    """Calls of one ``crm.item`` kind (``b24.crm.item(2)`` for deals)."""
+class ItemCalls(ListFamily[CrmEntity]):
+    """Objects of one CRM kind through the universal methods (``b24.crm.item(2)`` for deals) (crm.item.*)."""
 
     rest_name: ClassVar[str] = "crm.item"
+    _wrapper: ClassVar[str | None] = "items"
+    _id_field: ClassVar[str | None] = "id"
 
-    def __init__(self, entity_type_id: int, cache: FieldCache | None = None) -> None:
+    def __init__(self, entity_type_id: int) -> None:
         self.entity_type_id = ensure_id(entity_type_id, "entity_type_id")
         self.model: type[CrmEntity] = item_model(self.entity_type_id)
-        self.cache = cache if cache is not None else FieldCache()
 
     # ------------------------------------------------------------------------------------ names
     def _name(self, name: str) -> str:
@@ -110,73 +111,39 @@ class ItemCalls:
         params = {"entityTypeId": self.entity_type_id, "id": ensure_id(id), **_ORIGINAL}
         return Call("crm.item.get", params, parse=self._parse_one, read_only=True)
 
-    def list(
-        self,
-        *,
-        filter: Mapping[str, Any] | None = None,
-        select: Iterable[str] | None = None,
-        order: Mapping[str, str] | None = None,
-        start: int = 0,
-    ) -> Call[Page[CrmEntity]]:
-        """One page of up to 50 items, with ``total`` and ``next`` (crm.item.list)."""
-        params = self._list_params(filter, select, order)
-        params["start"] = start
-        return Call(
-            "crm.item.list", params, parse=page_parser(self._parse_row, wrapper="items"), read_only=True
-        )
-
-    def iter_all(
-        self,
-        *,
-        filter: Mapping[str, Any] | None = None,
-        select: Iterable[str] | None = None,
-        order: Mapping[str, str] | None = None,
-        limit: int | None = None,
-    ) -> Stream[CrmEntity]:
-        """Every matching item, streamed page by page (keyset by ``id`` unless ordered) (crm.item.list)."""
-        parse = page_parser(self._parse_row, wrapper="items")
-        return iterate(
-            "crm.item.list",
-            self._list_params(filter, select, order),
-            lambda response: parse(response).items,
-            lambda row: row.id,
-            id_field="id",
-            limit=limit,
-            wrapper="items",
-        )
-
-    def list_all(
-        self,
-        *,
-        filter: Mapping[str, Any] | None = None,
-        select: Iterable[str] | None = None,
-        order: Mapping[str, str] | None = None,
-        limit: int | None = None,
-    ) -> Flow[builtins.list[CrmEntity]]:
-        """Every matching item in one list (crm.item.list)."""
-        return collect(self.iter_all(filter=filter, select=select, order=order, limit=limit))
-
     def get_many(
         self, ids: Iterable[int], *, select: Iterable[str] | None = None
     ) -> Flow[builtins.list[CrmEntity]]:
         """The items with these ids, in the order given; ids not found are left out (crm.item.list)."""
         wanted = [ensure_id(value, "ids") for value in ensure_list(ids, "ids")]
         found: dict[int, CrmEntity] = {}
-        for chunk in chunks(sorted(set(wanted)), PAGE_SIZE):
-            page = yield self.list(filter={"@id": builtins.list(chunk)}, select=select)
+        for chunk in chunked(sorted(set(wanted)), PAGE_SIZE):
+            page = yield self.list(filter={"@id": chunk}, select=select)
             found.update({row.id: row for row in page.items if row.id is not None})
         return [found[i] for i in wanted if i in found]
 
     def fields(self) -> Call[dict[str, FieldInfo]]:
         """Descriptions of every field under its crm.item name, with ``upper_name`` (crm.item.fields)."""
         params = {"entityTypeId": self.entity_type_id, **_ORIGINAL}
-        return Call("crm.item.fields", params, parse=self._parse_fields, read_only=True)
+        return Call(
+            "crm.item.fields",
+            params,
+            parse=self._parse_fields,
+            read_only=True,
+            describes=f"crm.item.{self.entity_type_id}",
+        )
 
     # ----------------------------------------------------------------------------------- writes
     def _legacy_name(self, name: str, info: FieldInfo) -> str:
         if name.startswith("uf") and info.upper_name:  # a camel-cased custom field code
             return info.upper_name
         return camel_to_legacy(self.entity_type_id, name)
+
+    def _by_legacy_name(self, known: dict[str, FieldInfo]) -> dict[str, FieldInfo]:
+        by_legacy = {self._legacy_name(name, info): info for name, info in known.items() if name != "fm"}
+        if "fm" in known:
+            by_legacy.update(dict.fromkeys(MULTIFIELDS, known["fm"]))
+        return by_legacy
 
     def _checked(
         self, fields: CrmEntity | Mapping[str, Any], *, updating: bool, check: bool
@@ -185,16 +152,14 @@ class ItemCalls:
             camel_to_legacy(self.entity_type_id, k): v for k, v in dump_fields(self.model, fields).items()
         }
         data.pop("ID", None)
-        if check and self.cache.enabled:
-            key = f"crm.item.{self.entity_type_id}"
-            known = self.cache.get(key)
-            if known is None:
-                known = yield self.fields()
-                self.cache.put(key, known)
-            by_legacy = {self._legacy_name(name, info): info for name, info in known.items() if name != "fm"}
-            if "fm" in known:
-                by_legacy.update(dict.fromkeys(MULTIFIELDS, known["fm"]))
-            check_fields(f"crm.item.{'update' if updating else 'add'}", by_legacy, data, updating=updating)
+        if check:
+            yield from checked(
+                "crm.item",
+                data,
+                self.fields(),
+                updating=updating,
+                by_name=self._by_legacy_name,
+            )
         return legacy_to_item(self.entity_type_id, data, updating=updating)
 
     def add(self, fields: CrmEntity | Mapping[str, Any], *, check: bool = True) -> Flow[CrmEntity]:

@@ -25,6 +25,7 @@ from ..errors import InvalidInputError
 from ..protocol.batch import MAX_BATCH, Batch, BatchChunk, Outcome, Ref
 from ..protocol.call import Call, Emit, Parallel, Stream
 from ..protocol.envelope import APIResponse
+from ..protocol.rows import rows_of
 from .common import split_operator
 
 __all__ = ["PAGE_SIZE", "iterate", "raw_row_id", "raw_rows"]
@@ -47,10 +48,7 @@ def _raw(response: APIResponse) -> APIResponse:
 
 def raw_rows(response: APIResponse) -> list[dict[str, Any]]:
     """The rows of a list answer as the portal sent them (``items`` wrapper or plain list)."""
-    rows: Any = response.result
-    if isinstance(rows, Mapping):
-        rows = rows.get("items", list(rows.values()))
-    return [row for row in rows or [] if isinstance(row, dict)]
+    return rows_of(response.result)
 
 
 def raw_row_id(row: Mapping[str, Any]) -> int | None:

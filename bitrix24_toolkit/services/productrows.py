@@ -10,8 +10,7 @@ from ..errors import InvalidInputError
 from ..models.products import ProductRow
 from ..protocol.call import Call
 from ..protocol.envelope import APIResponse
-from .common import dump_fields, parse_bool
-from .entity import ensure_id
+from .common import dump_fields, ensure_id, parse_bool
 from .shapes import unwrap_rows
 
 __all__ = ["DealProductRowsCalls", "LeadProductRowsCalls", "ProductRowsBase"]

@@ -6,10 +6,9 @@ first page, with the total when the portal gave one, and closed when the stream 
 
 from __future__ import annotations
 
-from typing import Any, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
-from ..errors import Bitrix24Error
-from ..protocol.call import Emit, Stream
+from ..protocol.call import Emit, Stream, relay
 
 __all__ = ["Bar", "open_bar", "track"]
 
@@ -44,29 +43,19 @@ def track(stream: Stream[T], desc: str, *, enabled: bool, unit: str = "rows") ->
     if not enabled:
         return (yield from stream)
     bar: Bar | None = None
-    value: Any = None
-    error: Bitrix24Error | None = None
+
+    def advance(emit: Emit[T]) -> Emit[T]:
+        nonlocal bar
+        if bar is None:
+            bar = open_bar(desc, emit.total, unit)
+        elif emit.total is not None and bar.total != emit.total:
+            bar.total = emit.total
+            bar.refresh()
+        bar.update(len(emit.items))
+        return emit
+
     try:
-        while True:
-            try:
-                step = stream.send(value) if error is None else stream.throw(error)
-            except StopIteration:
-                return
-            value, error = None, None
-            if isinstance(step, Emit):
-                if bar is None:
-                    bar = open_bar(desc, step.total, unit)
-                elif step.total is not None and bar.total != step.total:
-                    bar.total = step.total
-                    bar.refresh()
-                bar.update(len(step.items))
-                yield step
-                continue
-            try:
-                value = yield step
-            except Bitrix24Error as exc:
-                error = exc
+        yield from relay(stream, advance)
     finally:
-        stream.close()
         if bar is not None:
             bar.close()

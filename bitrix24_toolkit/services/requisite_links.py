@@ -7,17 +7,14 @@ quote, invoice or smart-process item uses. ``register`` takes UPPER_CASE ``field
 
 from __future__ import annotations
 
-import builtins
-from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
 from ..errors import InvalidInputError
-from ..models.meta import FieldInfo, Page
+from ..models.meta import FieldInfo
 from ..models.requisites import RequisiteLink
-from ..protocol.call import Call, Flow, Stream, collect
-from .common import list_params, page_parser, parse_bool, parse_field_map
-from .entity import ensure_id
-from .requisite_records import offset_pages
+from ..protocol.call import Call
+from .common import ensure_id, parse_bool, parse_field_map
+from .listing import ListFamily
 
 __all__ = ["RequisiteLinkCalls"]
 
@@ -43,10 +40,12 @@ def _optional_id(value: int | None, name: str) -> int:
     return ensure_id(value, name)
 
 
-class RequisiteLinkCalls:
+class RequisiteLinkCalls(ListFamily[RequisiteLink]):
     """Which requisites and bank details a deal, quote or invoice uses."""
 
     rest_name: ClassVar[str] = "crm.requisite.link"
+    model = RequisiteLink
+    _id_field: ClassVar[str | None] = None  # links have no id: offset paging
 
     def register(
         self,
@@ -95,46 +94,6 @@ class RequisiteLinkCalls:
             "entityId": ensure_id(entity_id, "entity_id"),
         }
         return Call("crm.requisite.link.unregister", params, parse=parse_bool)
-
-    def list(
-        self,
-        *,
-        filter: Mapping[str, Any] | None = None,
-        select: Iterable[str] | None = None,
-        order: Mapping[str, str] | None = None,
-        start: int = 0,
-    ) -> Call[Page[RequisiteLink]]:
-        """One page of links, with ``total`` and ``next`` (crm.requisite.link.list)."""
-        params = list_params(RequisiteLink, filter, select, order)
-        params["start"] = start
-        return Call(
-            "crm.requisite.link.list", params, parse=page_parser(RequisiteLink.model_validate), read_only=True
-        )
-
-    def iter_all(
-        self,
-        *,
-        filter: Mapping[str, Any] | None = None,
-        order: Mapping[str, str] | None = None,
-        limit: int | None = None,
-    ) -> Stream[RequisiteLink]:
-        """Every matching link, page by page (links have no id: offset paging) (crm.requisite.link.list)."""
-        return offset_pages(
-            "crm.requisite.link.list",
-            list_params(RequisiteLink, filter, None, order),
-            page_parser(RequisiteLink.model_validate),
-            limit=limit,
-        )
-
-    def list_all(
-        self,
-        *,
-        filter: Mapping[str, Any] | None = None,
-        order: Mapping[str, str] | None = None,
-        limit: int | None = None,
-    ) -> Flow[builtins.list[RequisiteLink]]:
-        """Every matching link in one list (crm.requisite.link.list)."""
-        return collect(self.iter_all(filter=filter, order=order, limit=limit))
 
     def fields(self) -> Call[dict[str, FieldInfo]]:
         """Descriptions of the link fields (crm.requisite.link.fields)."""

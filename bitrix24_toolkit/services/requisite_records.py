@@ -1,88 +1,30 @@
-"""What requisites, bank details, addresses and requisite links share: list parameters, offset paging, and
-the id-keyed CRUD template of ``crm.requisite.*`` and ``crm.requisite.bankdetail.*`` with field safety.
-"""
+"""The id-keyed CRUD template of ``crm.requisite.*`` and ``crm.requisite.bankdetail.*``, with field safety."""
 
 from __future__ import annotations
 
-import builtins
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any, ClassVar, Generic, TypeVar
+from collections.abc import Mapping
+from typing import Any, ClassVar, TypeVar
 
 from ..models.base import BitrixModel
-from ..models.meta import FieldInfo, Page
-from ..protocol.call import Call, Flow, Stream, collect
+from ..models.meta import FieldInfo
+from ..protocol.call import Call, Flow
 from ..protocol.envelope import APIResponse
-from .common import (
-    FieldCache,
-    check_fields,
-    dump_fields,
-    list_params,
-    page_parser,
-    parse_bool,
-    parse_field_map,
-    parse_int_result,
-)
-from .entity import ensure_id
-from .paging import iterate
+from .common import dump_fields, ensure_id, parse_bool, parse_field_map, parse_int_result
+from .field_safety import checked
+from .listing import ListFamily
 
-__all__ = ["RecordCalls", "checked_fields", "offset_pages"]
+__all__ = ["RecordCalls"]
 
 R = TypeVar("R", bound=BitrixModel)
 
-#: A runaway guard for offset scans (a list that never ends is a portal bug, not data).
-_MAX_PAGES = 100_000
 
-
-def offset_pages(
-    method: str, params: Mapping[str, Any], parse: Callable[[APIResponse], Page[R]], *, limit: int | None
-) -> Stream[R]:
-    """Stream the rows of a list method that has no ``ID`` to page by: offset pages, batched."""
-    return iterate(
-        method, params, lambda response: parse(response).items, lambda row: None, limit=limit, by_offset=True
-    )
-
-
-def checked_fields(
-    cache: FieldCache,
-    rest_name: str,
-    data: dict[str, Any],
-    load: Callable[[], Call[dict[str, FieldInfo]]],
-    *,
-    updating: bool,
-    allowed: Iterable[str] = (),
-    hints: Mapping[str, str] | None = None,
-    exempt: Iterable[str] = (),
-) -> Flow[None]:
-    """Check keys against the cached ``{rest_name}.fields`` (``load()`` reads them once), bar ``exempt``."""
-    if not cache.enabled:
-        return
-    known = cache.get(rest_name)
-    if known is None:
-        known = yield load()
-        cache.put(rest_name, known)
-    skipped = set(exempt)
-    check_fields(
-        f"{rest_name}.{'update' if updating else 'add'}",
-        known,
-        {key: value for key, value in data.items() if key not in skipped},
-        updating=updating,
-        allowed=allowed,
-        hints=hints,
-    )
-
-
-class RecordCalls(Generic[R]):
+class RecordCalls(ListFamily[R]):
     """CRUD calls of an id-keyed legacy record kind (requisites, bank details)."""
 
-    rest_name: ClassVar[str] = ""
-    model: type[R]
     #: keys exempt from field safety (accepted by the portal though absent from ``*.fields``)
     unchecked: ClassVar[tuple[str, ...]] = ()
     #: advice appended to the refusal of a read-only or immutable key
     hints: ClassVar[dict[str, str]] = {}
-
-    def __init__(self, cache: FieldCache | None = None) -> None:
-        self.cache = cache if cache is not None else FieldCache()
 
     def _parse_one(self, response: APIResponse) -> R:
         return self.model.model_validate(response.result)
@@ -95,58 +37,11 @@ class RecordCalls(Generic[R]):
         """One record by id ({rest}.get)."""
         return Call(f"{self.rest_name}.get", {"id": ensure_id(id)}, parse=self._parse_one, read_only=True)
 
-    def list(
-        self,
-        *,
-        filter: Mapping[str, Any] | None = None,
-        select: Iterable[str] | None = None,
-        order: Mapping[str, str] | None = None,
-        start: int = 0,
-    ) -> Call[Page[R]]:
-        """One page of up to 50 records, with ``total`` and ``next`` ({rest}.list)."""
-        params = list_params(self.model, filter, select, order)
-        params["start"] = start
-        return Call(
-            f"{self.rest_name}.list", params, parse=page_parser(self.model.model_validate), read_only=True
-        )
-
-    def iter_all(
-        self,
-        *,
-        filter: Mapping[str, Any] | None = None,
-        select: Iterable[str] | None = None,
-        order: Mapping[str, str] | None = None,
-        limit: int | None = None,
-    ) -> Stream[R]:
-        """Every matching record, streamed page by page (keyset by ID unless ordered) ({rest}.list)."""
-        parse = page_parser(self.model.model_validate)
-        return iterate(
-            f"{self.rest_name}.list",
-            list_params(self.model, filter, select, order),
-            lambda response: parse(response).items,
-            lambda row: row.get("ID"),
-            limit=limit,
-        )
-
-    def list_all(
-        self,
-        *,
-        filter: Mapping[str, Any] | None = None,
-        select: Iterable[str] | None = None,
-        order: Mapping[str, str] | None = None,
-        limit: int | None = None,
-    ) -> Flow[builtins.list[R]]:
-        """Every matching record in one list ({rest}.list)."""
-        return collect(self.iter_all(filter=filter, select=select, order=order, limit=limit))
-
     def fields(self) -> Call[dict[str, FieldInfo]]:
         """Descriptions of every field, custom ones included ({rest}.fields)."""
-        return Call(f"{self.rest_name}.fields", {}, parse=self._remember_fields, read_only=True)
-
-    def _remember_fields(self, response: APIResponse) -> dict[str, FieldInfo]:
-        fields = parse_field_map(response)
-        self.cache.put(self.rest_name, fields)  # every fresh read refreshes the cache used by checks
-        return fields
+        return Call(
+            f"{self.rest_name}.fields", {}, parse=parse_field_map, read_only=True, describes=self.rest_name
+        )
 
     # ------------------------------------------------------------------------------------ writes
     def _checked(self, fields: R | Mapping[str, Any], *, updating: bool, check: bool) -> Flow[dict[str, Any]]:
@@ -155,11 +50,10 @@ class RecordCalls(Generic[R]):
         if not updating:
             self._check_new(data)
         if check:
-            yield from checked_fields(
-                self.cache,
+            yield from checked(
                 self.rest_name,
                 data,
-                self.fields,
+                self.fields(),
                 updating=updating,
                 hints=self.hints,
                 exempt=self.unchecked,

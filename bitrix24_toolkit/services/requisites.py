@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 from ..errors import InvalidInputError
 from ..models.requisites import BankDetail, Requisite
 from ..protocol.call import Flow
-from .entity import ensure_id
+from .common import ensure_id
 from .requisite_links import RequisiteLinkCalls
 from .requisite_presets import PresetCalls
 from .requisite_records import RecordCalls
@@ -100,7 +100,7 @@ class RequisiteCalls(RecordCalls[Requisite]):
     @cached_property
     def bankdetail(self) -> BankDetailCalls:
         """Bank details of requisites (crm.requisite.bankdetail.*)."""
-        return BankDetailCalls(self.cache)
+        return BankDetailCalls()
 
     @cached_property
     def preset(self) -> PresetCalls:
@@ -110,7 +110,7 @@ class RequisiteCalls(RecordCalls[Requisite]):
     @cached_property
     def userfield(self) -> RequisiteUserFieldCalls:
         """Custom fields of requisites (crm.requisite.userfield.*)."""
-        return RequisiteUserFieldCalls(self.cache)  # adding a field forgets the cached crm.requisite.fields
+        return RequisiteUserFieldCalls()
 
     @cached_property
     def link(self) -> RequisiteLinkCalls:

@@ -1,4 +1,4 @@
-"""The roots of the namespace tree: ``b24.crm`` and ``b24.user``."""
+"""The roots of the stateless vocabulary: ``CrmCalls()`` (``b24.crm``) and ``UserCalls()`` (``b24.user``)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from ..models.meta import User
 from ..protocol.call import Call
 from .activity import ActivityCalls
 from .addresses import AddressCalls
-from .common import FieldCache
 from .crm_kinds import CompanyCalls, ContactCalls, DealCalls, LeadCalls
 from .directory import CategoryCalls, StatusCalls
 from .duplicates import DuplicateCalls
@@ -23,32 +22,29 @@ __all__ = ["CrmCalls", "UserCalls"]
 class CrmCalls:
     """CRM: leads, contacts, companies, deals and everything around them (scope ``crm``)."""
 
-    def __init__(self, cache: FieldCache | None = None) -> None:
-        self.cache = cache if cache is not None else FieldCache()
-
     @cached_property
     def lead(self) -> LeadCalls:
         """Leads (crm.lead.*)."""
-        return LeadCalls(self.cache)
+        return LeadCalls()
 
     @cached_property
     def contact(self) -> ContactCalls:
         """Contacts (crm.contact.*)."""
-        return ContactCalls(self.cache)
+        return ContactCalls()
 
     @cached_property
     def company(self) -> CompanyCalls:
         """Companies (crm.company.*)."""
-        return CompanyCalls(self.cache)
+        return CompanyCalls()
 
     @cached_property
     def deal(self) -> DealCalls:
         """Deals (crm.deal.*)."""
-        return DealCalls(self.cache)
+        return DealCalls()
 
     def item(self, entity_type_id: int) -> ItemCalls:
         """Objects of any kind by entityTypeId, as the kind's model (crm.item.*)."""
-        return ItemCalls(entity_type_id, self.cache)
+        return ItemCalls(entity_type_id)
 
     @cached_property
     def status(self) -> StatusCalls:
@@ -77,12 +73,12 @@ class CrmCalls:
     @cached_property
     def requisite(self) -> RequisiteCalls:
         """Requisites of companies and contacts, with bank details, presets, links (crm.requisite.*)."""
-        return RequisiteCalls(self.cache)
+        return RequisiteCalls()
 
     @cached_property
     def address(self) -> AddressCalls:
         """Addresses of requisites and leads (crm.address.*)."""
-        return AddressCalls(self.cache)
+        return AddressCalls()
 
     @cached_property
     def duplicate(self) -> DuplicateCalls:

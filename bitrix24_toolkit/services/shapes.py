@@ -7,6 +7,7 @@ from typing import Any
 
 from ..errors import ResponseFormatError
 from ..protocol.envelope import APIResponse
+from ..protocol.rows import rows_of
 
 __all__ = ["unwrap", "unwrap_rows"]
 
@@ -27,15 +28,6 @@ def unwrap(response: APIResponse, key: str) -> Mapping[str, Any]:
     return inner
 
 
-def unwrap_rows(response: APIResponse, key: str | None = None) -> list[Mapping[str, Any]]:
-    """The rows of a list answer: a bare array, a ``{key: [...]}`` wrapper, or a PHP object-array."""
-    raw: Any = response.result
-    if key is not None and isinstance(raw, Mapping) and key in raw:
-        raw = raw[key]
-    if isinstance(raw, Mapping):  # PHP renders a gapped array as an object
-        raw = list(raw.values())
-    if raw in (None, "", False):
-        return []
-    if not isinstance(raw, list):
-        raise _bad("a list", raw)
-    return [row for row in raw if isinstance(row, Mapping)]
+def unwrap_rows(response: APIResponse, key: str | None = None) -> list[dict[str, Any]]:
+    """The rows of a list answer (see :func:`~bitrix24_toolkit.protocol.rows.rows_of`)."""
+    return rows_of(response.result, key)

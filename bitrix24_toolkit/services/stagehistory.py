@@ -14,11 +14,8 @@ from typing import Any, ClassVar
 from ..models.directory import StageHistoryItem
 from ..models.meta import Page
 from ..protocol.call import Call, Flow, Stream, collect
-from ..protocol.envelope import APIResponse
-from .common import split_operator, translate_filter, translate_order, translate_select
-from .entity import ensure_id
-from .paging import iterate
-from .shapes import unwrap_rows
+from .common import ensure_id, split_operator, translate_filter, translate_order, translate_select
+from .listing import page_call, stream_rows
 
 __all__ = ["StageHistoryCalls"]
 
@@ -33,13 +30,8 @@ def _rename(entity_type_id: int, name: str) -> str:
     return table.get(name, name)
 
 
-def _parse_page(response: APIResponse) -> Page[StageHistoryItem]:
-    rows = [StageHistoryItem.model_validate(row) for row in unwrap_rows(response, "items")]
-    return Page(items=rows, total=response.total, next=response.next)
-
-
 class StageHistoryCalls:
-    """Stage history (crm.stagehistory.list)."""
+    """Stage changes of leads, deals and smart processes, oldest first by id (crm.stagehistory.*)."""
 
     rest_name: ClassVar[str] = "crm.stagehistory"
 
@@ -78,9 +70,9 @@ class StageHistoryCalls:
     ) -> Call[Page[StageHistoryItem]]:
         """One page of up to 50 stage changes of one entity type (crm.stagehistory.list)."""
         params = self._params(entity_type_id, filter, select, order)
-        if start:
-            params["start"] = start
-        return Call("crm.stagehistory.list", params, parse=_parse_page, read_only=True)
+        return page_call(
+            "crm.stagehistory.list", params, StageHistoryItem.model_validate, start=start or None, wrapper="items"
+        )
 
     def iter_all(
         self,
@@ -92,13 +84,12 @@ class StageHistoryCalls:
         limit: int | None = None,
     ) -> Stream[StageHistoryItem]:
         """Every matching stage change, streamed (keyset by ``ID`` unless ordered) (crm.stagehistory.list)."""
-        return iterate(
+        return stream_rows(
             "crm.stagehistory.list",
             self._params(entity_type_id, filter, select, order),
-            lambda response: _parse_page(response).items,
-            lambda row: row.id,
-            limit=limit,
+            StageHistoryItem.model_validate,
             wrapper="items",
+            limit=limit,
         )
 
     def list_all(

@@ -15,14 +15,14 @@ from ..models.activity import TimelineComment
 from ..models.meta import Page
 from ..protocol.call import Call
 from .common import (
-    page_parser,
+    ensure_id,
     parse_bool,
     parse_int_result,
     translate_filter,
     translate_order,
     translate_select,
 )
-from .entity import ensure_id
+from .listing import page_call
 
 __all__ = ["TimelineCalls", "TimelineCommentCalls", "timeline_entity_type"]
 
@@ -87,7 +87,7 @@ class TimelineCommentCalls:
         start: int = 0,
     ) -> Call[Page[TimelineComment]]:
         """One page of comments, e.g. ``filter={"ENTITY_ID": 5, ...}`` (crm.timeline.comment.list)."""
-        params: dict[str, Any] = {"start": start}
+        params: dict[str, Any] = {}
         flt = translate_filter(TimelineComment, filter)
         if flt is not None:
             params["filter"] = {
@@ -102,12 +102,7 @@ class TimelineCommentCalls:
         directions = translate_order(TimelineComment, order)
         if directions is not None:
             params["order"] = directions
-        return Call(
-            "crm.timeline.comment.list",
-            params,
-            parse=page_parser(TimelineComment.model_validate),
-            read_only=True,
-        )
+        return page_call("crm.timeline.comment.list", params, TimelineComment.model_validate, start=start)
 
     def update(self, id: int, comment: str) -> Call[int]:
         """Change a comment's text; returns its id (crm.timeline.comment.update)."""

@@ -2,7 +2,8 @@
 
 The portal normalises ``FIELD_NAME`` (``holding`` -> ``UF_CRM_HOLDING``); names it would refuse anyway
 (other characters than ``A-Z0-9_``, longer than 50 characters with the prefix) are refused here first.
-Adding or deleting a field forgets the cached ``*.fields`` so that writes may use the new field at once.
+Adding, changing or deleting a field through a client makes that client forget its cached ``*.fields``, so
+that writes may use the new field at once.
 """
 
 from __future__ import annotations
@@ -16,8 +17,7 @@ from ..errors import InvalidInputError
 from ..models.userfield import UserField
 from ..protocol.call import Call, Flow
 from ..protocol.envelope import APIResponse
-from .common import FieldCache, dump_fields, parse_bool, parse_int_result, translate_filter, translate_order
-from .entity import ensure_id
+from .common import dump_fields, ensure_id, parse_bool, parse_int_result, translate_filter, translate_order
 from .shapes import unwrap_rows
 
 __all__ = [
@@ -63,9 +63,6 @@ class UserFieldsBase:
 
     rest_name: ClassVar[str] = ""
 
-    def __init__(self, cache: FieldCache | None = None) -> None:
-        self.cache = cache if cache is not None else FieldCache()
-
     def add(self, fields: UserField | Mapping[str, Any]) -> Flow[int]:
         """Create a custom field and return its id (needs CRM admin rights) ({rest}.add)."""
         data = dump_fields(UserField, fields)
@@ -74,7 +71,6 @@ class UserFieldsBase:
             raise InvalidInputError(f"{self.rest_name}.add needs USER_TYPE_ID", field="USER_TYPE_ID")
         data.pop("ID", None)
         new_id: int = yield Call(f"{self.rest_name}.add", {"fields": data}, parse=parse_int_result)
-        self.cache.clear()
         return new_id
 
     def get(self, id: int) -> Call[UserField]:
@@ -118,7 +114,6 @@ class UserFieldsBase:
     def delete(self, id: int) -> Flow[bool]:
         """Delete a custom field; its stored values go with it ({rest}.delete)."""
         done: bool = yield Call(f"{self.rest_name}.delete", {"id": ensure_id(id)}, parse=parse_bool)
-        self.cache.clear()
         return done
 
 

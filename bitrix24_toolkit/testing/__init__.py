@@ -5,7 +5,6 @@ Names are imported lazily so that loading the pytest plugin stays cheap.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -13,14 +12,13 @@ if TYPE_CHECKING:
 
 __all__ = ["CostModel", "Emulator", "FaultRule", "Faults", "ManualClock"]
 
-_LAZY = {name: "bitrix24_toolkit.testing.emulator" for name in __all__}
-
 
 def __getattr__(name: str) -> Any:
-    """Import emulator names on first use."""
-    module = _LAZY.get(name)
-    if module is None:
+    """Import emulator names on first use (an explicit import of this package's own emulator)."""
+    if name not in __all__:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
+    from . import emulator
+
+    value = getattr(emulator, name)
     globals()[name] = value
     return value

@@ -31,7 +31,7 @@ import pytest
 if TYPE_CHECKING:
     import httpx
 
-    from .. import AsyncBitrix24, Bitrix24
+    from ..client import AsyncBitrix24, Bitrix24
     from .cassettes import Cassette
     from .emulator import Emulator
     from .replay import Replayer
@@ -202,13 +202,13 @@ class Bitrix24Cassette:
 
     def client(self, **options: Any) -> Bitrix24:
         """A ``Bitrix24`` client on :attr:`webhook_url` through :meth:`transport`."""
-        from .. import Bitrix24
+        from ..client import Bitrix24
 
         return Bitrix24(self.webhook_url, transport=self.transport(), **options)
 
     def async_client(self, **options: Any) -> AsyncBitrix24:
         """An ``AsyncBitrix24`` client on :attr:`webhook_url` through :meth:`async_transport`."""
-        from .. import AsyncBitrix24
+        from ..client import AsyncBitrix24
 
         return AsyncBitrix24(self.webhook_url, transport=self.async_transport(), **options)
 

@@ -11,8 +11,8 @@ import pytest
 from bitrix24_toolkit import errors
 from bitrix24_toolkit.cli.failures import describe
 from bitrix24_toolkit.cli.portal import DEMO_BANNER
-from bitrix24_toolkit.client import base
-from bitrix24_toolkit.client.retry import RetryPolicy
+from bitrix24_toolkit.engine import base
+from bitrix24_toolkit.engine.retry import RetryPolicy
 from bitrix24_toolkit.testing.emulator import Emulator
 
 from .conftest import Invoke, assert_clean_failure

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bitrix24_toolkit import errors
-from bitrix24_toolkit.client.retry import RetryPolicy
+from bitrix24_toolkit.engine.retry import RetryPolicy
 from bitrix24_toolkit.models import Company, Deal, ProductRow, StageHistoryItem
 from bitrix24_toolkit.models.values import CrmRef
 from bitrix24_toolkit.testing.cassettes import Cassette

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bitrix24_toolkit.protocol import Flow, drive_flow
-from bitrix24_toolkit.protocol.call import Call, Composite, Parallel, Step
+from bitrix24_toolkit.protocol.call import Call, Composite, KnownFields, Parallel, Step
 from bitrix24_toolkit.protocol.envelope import APIResponse
 
 #: (method, params) -> the raw ``result`` the portal would send, or an APIResponse (for total/next)
@@ -14,12 +14,17 @@ Answer = Callable[[str, dict[str, Any]], Any]
 
 
 class Canned:
-    """Answers each call from ``answer``; ``calls`` lists the calls, ``requests`` counts HTTP requests."""
+    """Answers each call from ``answer``; ``calls`` lists the calls, ``requests`` counts HTTP requests.
+
+    Like a client, it keeps the field descriptions it has read (``*.fields`` calls, ``KnownFields`` steps)
+    and answers a write's field check from them.
+    """
 
     def __init__(self, answer: Answer) -> None:
         self.answer = answer
         self.calls: list[Call[Any]] = []
         self.requests = 0
+        self.fields: dict[str, Any] = {}
 
     def _response(self, method: str, params: dict[str, Any]) -> APIResponse:
         raw = self.answer(method, params)
@@ -28,6 +33,10 @@ class Canned:
     def execute(self, step: Step) -> Any:
         if isinstance(step, Parallel):
             return [self.execute(call) for call in step.calls]
+        if isinstance(step, KnownFields):
+            if step.key not in self.fields:
+                self.fields[step.key] = self.execute(step.load)
+            return self.fields[step.key]
         if isinstance(step, Composite):
             return drive_flow(step.as_flow(), self.execute)
         self.requests += 1
@@ -46,7 +55,10 @@ class Canned:
             body = {"result": results, "result_error": [], "result_total": totals, "result_next": nexts}
             return step.parse(APIResponse(result=body))
         self.calls.append(step)
-        return step.parse(self._response(step.method, dict(step.params)))
+        value = step.parse(self._response(step.method, dict(step.params)))
+        if step.describes is not None:
+            self.fields[step.describes] = value
+        return value
 
     def _sub_call(self, batch_call: Call[Any], key: str) -> Call[Any]:
         chunk = getattr(batch_call.parse, "__self__", None)

@@ -8,14 +8,8 @@ from typing import Any
 import pytest
 
 from bitrix24_toolkit import errors
-from bitrix24_toolkit.helpers.activities import (
-    add_comment,
-    classify,
-    complete_activity,
-    my_activities,
-    plan_activity,
-)
-from bitrix24_toolkit.helpers.owner import Owner
+from bitrix24_toolkit.helpers import Owner, add_comment, complete_activity, my_activities, plan_activity
+from bitrix24_toolkit.helpers.activities._activities import classify
 from bitrix24_toolkit.models.crm import Deal
 from bitrix24_toolkit.testing.emulator import Emulator
 

@@ -8,14 +8,15 @@ import pytest
 
 from bitrix24_toolkit.client import Bitrix24, OAuth, OAuthTokens
 from bitrix24_toolkit.errors import BadRequestError, InvalidInputError, PermissionDeniedError
-from bitrix24_toolkit.helpers.robots import (
+from bitrix24_toolkit.helpers import (
     Robot,
     RobotProperty,
+    SubscriptionChanges,
     log_progress,
     register_robot,
     reply,
+    sync_subscriptions,
 )
-from bitrix24_toolkit.helpers.subscriptions import SubscriptionChanges, sync_subscriptions
 from bitrix24_toolkit.protocol import Call, drive_flow
 from bitrix24_toolkit.testing.emulator import Emulator
 

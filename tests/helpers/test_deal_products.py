@@ -8,13 +8,8 @@ from typing import Any
 import pytest
 
 from bitrix24_toolkit.errors import InvalidInputError
-from bitrix24_toolkit.helpers.deal_products import (
-    DealProductsError,
-    ProductLine,
-    deal_products,
-    price_row,
-    set_deal_products,
-)
+from bitrix24_toolkit.helpers import DealProductsError, ProductLine, deal_products, set_deal_products
+from bitrix24_toolkit.helpers.deals._products import price_row
 from bitrix24_toolkit.testing.emulator import Emulator
 
 

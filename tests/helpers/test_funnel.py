@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from bitrix24_toolkit.helpers.funnel import funnel_breakdown, funnel_flow, funnel_snapshot, lead_funnel
+from bitrix24_toolkit.helpers import funnel_breakdown, funnel_flow, funnel_snapshot, lead_funnel
 from bitrix24_toolkit.testing.emulator import Emulator
 
 

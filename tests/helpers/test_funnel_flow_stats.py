@@ -16,8 +16,8 @@ import datetime as dt
 
 import pytest
 
-from bitrix24_toolkit.helpers.funnel_flow_stats import StageEvent, flow
-from bitrix24_toolkit.helpers.funnel_report import Stage
+from bitrix24_toolkit.helpers import Stage
+from bitrix24_toolkit.helpers.funnel import StageEvent, flow
 
 T0 = dt.datetime(2026, 3, 1, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=3)))
 STAGES = [

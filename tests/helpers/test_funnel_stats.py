@@ -9,16 +9,9 @@ from decimal import Decimal
 import pytest
 
 from bitrix24_toolkit.errors import InvalidInputError
-from bitrix24_toolkit.helpers.funnel_report import Stage
-from bitrix24_toolkit.helpers.funnel_stats import (
-    DealRecord,
-    LeadRecord,
-    breakdown,
-    in_period,
-    lead_stats,
-    order_stages,
-    snapshot,
-)
+from bitrix24_toolkit.helpers import Stage
+from bitrix24_toolkit.helpers.funnel import DealRecord, LeadRecord, breakdown, lead_stats, snapshot
+from bitrix24_toolkit.helpers.funnel._stats import in_period, order_stages
 
 MSK = dt.timezone(dt.timedelta(hours=3))
 

@@ -10,9 +10,7 @@ from typing import Any
 import pytest
 
 from bitrix24_toolkit import errors
-from bitrix24_toolkit.helpers.activities import add_comment, complete_activity, plan_activity
-from bitrix24_toolkit.helpers.history import history
-from bitrix24_toolkit.helpers.owner import Owner
+from bitrix24_toolkit.helpers import Owner, add_comment, complete_activity, history, plan_activity
 from bitrix24_toolkit.protocol.envelope import APIResponse
 from bitrix24_toolkit.testing.emulator import Emulator
 

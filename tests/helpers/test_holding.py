@@ -10,7 +10,10 @@ from typing import Any
 
 import pytest
 
-from bitrix24_toolkit.helpers.holding import (
+from bitrix24_toolkit.helpers import (
+    CompanyNotFoundError,
+    HoldingCycleError,
+    HoldingFieldError,
     ancestors,
     clear_parent,
     ensure_parent_field,
@@ -20,7 +23,6 @@ from bitrix24_toolkit.helpers.holding import (
     set_parent,
     subsidiaries,
 )
-from bitrix24_toolkit.helpers.holding_model import CompanyNotFoundError, HoldingCycleError, HoldingFieldError
 from bitrix24_toolkit.testing.emulator import Emulator
 
 F = "UF_CRM_HOLDING_PARENT"

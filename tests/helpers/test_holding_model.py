@@ -9,22 +9,19 @@ from typing import Any
 import pytest
 
 from bitrix24_toolkit import errors
-from bitrix24_toolkit.helpers.holding import (
-    clear_parent,
-    ensure_parent_field,
-    parent_value,
-    pick_parent_field,
-    set_parent,
-)
-from bitrix24_toolkit.helpers.holding_model import (
+from bitrix24_toolkit.helpers import (
     CompanyNotFoundError,
     HoldingCycleError,
     HoldingFieldError,
     build_tree,
+    clear_parent,
+    ensure_parent_field,
     parse_parent,
+    render_tree,
+    set_parent,
 )
-from bitrix24_toolkit.helpers.holding_render import render_tree
-from bitrix24_toolkit.helpers.holding_totals import aggregate_deals
+from bitrix24_toolkit.helpers.holding import aggregate_deals
+from bitrix24_toolkit.helpers.holding._holding import parent_value, pick_parent_field
 from bitrix24_toolkit.protocol import drive_flow
 from bitrix24_toolkit.protocol.batch import Batch, Outcome
 from bitrix24_toolkit.protocol.call import Call
@@ -325,7 +322,7 @@ def test_clear_parent() -> None:
 
 
 def test_the_field_lookup_rides_in_the_first_batch_or_goes_alone() -> None:
-    from bitrix24_toolkit.helpers.holding import _alongside
+    from bitrix24_toolkit.helpers.holding._holding import _alongside
     from bitrix24_toolkit.protocol.call import Emit, Stream
 
     def batched() -> Stream[dict[str, Any]]:

@@ -6,12 +6,12 @@ from typing import Any
 
 import pytest
 
-from bitrix24_toolkit.helpers.lead_conversion import convert_lead
-from bitrix24_toolkit.helpers.lead_conversion_types import (
+from bitrix24_toolkit.helpers import (
     LeadAlreadyConvertedError,
     LeadConversionError,
     LeadJunkError,
     LeadNotFoundError,
+    convert_lead,
 )
 from bitrix24_toolkit.testing.emulator import Emulator
 

@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 
 from bitrix24_toolkit.errors import InvalidInputError
-from bitrix24_toolkit.helpers.lead_conversion import convert_leads
-from bitrix24_toolkit.helpers.lead_conversion_types import ConvertedObject
+from bitrix24_toolkit.helpers import ConvertedObject, convert_leads
 from bitrix24_toolkit.testing.emulator import Emulator
 from bitrix24_toolkit.testing.emulator.faults import FaultRule, Faults
 

@@ -7,14 +7,10 @@ from typing import Any
 import pytest
 
 from bitrix24_toolkit.errors import BadRequestError, InvalidInputError, make_api_error
-from bitrix24_toolkit.helpers.lead_conversion import convert_lead
-from bitrix24_toolkit.helpers.lead_conversion_lookup import find_duplicates
-from bitrix24_toolkit.helpers.lead_conversion_plan import LeadJob, plan_writes
-from bitrix24_toolkit.helpers.lead_conversion_types import (
-    ConversionOptions,
-    LeadConversionIncompleteError,
-    LeadNotFoundError,
-)
+from bitrix24_toolkit.helpers import LeadConversionIncompleteError, LeadNotFoundError, convert_lead
+from bitrix24_toolkit.helpers.lead_conversion._lookup import find_duplicates
+from bitrix24_toolkit.helpers.lead_conversion._plan import LeadJob, plan_writes
+from bitrix24_toolkit.helpers.lead_conversion._types import ConversionOptions
 
 from .lead_conversion_canned import run_canned
 

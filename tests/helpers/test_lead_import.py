@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bitrix24_toolkit import errors
-from bitrix24_toolkit.helpers.lead_import import import_leads
+from bitrix24_toolkit.helpers import import_leads
 from bitrix24_toolkit.protocol.envelope import APIResponse
 from bitrix24_toolkit.testing.emulator import Emulator
 

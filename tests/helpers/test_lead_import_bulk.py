@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bitrix24_toolkit.helpers.lead_import import import_leads
+from bitrix24_toolkit.helpers import import_leads
 from bitrix24_toolkit.testing.emulator import Emulator
 
 

@@ -7,8 +7,12 @@ from pathlib import Path
 import pytest
 
 from bitrix24_toolkit import errors
-from bitrix24_toolkit.helpers.lead_import_rules import normalize_email, normalize_phone
-from bitrix24_toolkit.helpers.lead_import_source import detect_encoding, read_source
+from bitrix24_toolkit.helpers.lead_import import (
+    detect_encoding,
+    normalize_email,
+    normalize_phone,
+    read_source,
+)
 
 TEXT = "Имя;Телефон;Комментарий\nПётр;8 999 123-45-67;«ёлка», да\n;;\nАнна;+7 912 000-11-22;\n"
 

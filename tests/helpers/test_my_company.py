@@ -7,14 +7,15 @@ from typing import Any
 import pytest
 
 from bitrix24_toolkit.errors import InvalidInputError
-from bitrix24_toolkit.helpers.my_company import (
+from bitrix24_toolkit.helpers import (
     MyCompanyNotFoundError,
+    RequisiteLinkError,
+    add_requisite,
     ensure_my_company,
+    link_requisites,
     my_companies,
     pick_my_company,
 )
-from bitrix24_toolkit.helpers.requisite_linking import RequisiteLinkError, link_requisites
-from bitrix24_toolkit.helpers.requisites import add_requisite
 from bitrix24_toolkit.testing.emulator import Emulator
 
 # the tour agency of the seed: its own details (valid identifiers, worked out by hand)

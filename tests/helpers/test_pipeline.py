@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from bitrix24_toolkit.errors import InvalidInputError
-from bitrix24_toolkit.helpers.pipeline import PipelineChanges, StageSpec, ensure_pipeline
+from bitrix24_toolkit.helpers import PipelineChanges, StageSpec, ensure_pipeline
 from bitrix24_toolkit.protocol import drive_flow
 from bitrix24_toolkit.testing.emulator import Emulator
 
@@ -125,7 +125,7 @@ def test_bad_specs_are_refused_before_any_request(stages: list[Any]) -> None:
 def test_refused_writes_raise_with_the_report() -> None:
     """Canned answers (no HTTP): the portal refuses one of the two writes of the batch."""
     from bitrix24_toolkit.errors import BadRequestError
-    from bitrix24_toolkit.helpers.pipeline import PipelineError
+    from bitrix24_toolkit.helpers import PipelineError
     from bitrix24_toolkit.models.directory import Category, Status
     from bitrix24_toolkit.protocol.batch import Batch, Outcome
 

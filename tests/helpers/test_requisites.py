@@ -8,15 +8,18 @@ import pytest
 
 from bitrix24_toolkit import Call
 from bitrix24_toolkit.errors import InvalidInputError
-from bitrix24_toolkit.helpers.requisite_details import company_details, requisites_of
-from bitrix24_toolkit.helpers.requisite_presets import (
+from bitrix24_toolkit.helpers import (
     PresetNotFoundError,
+    add_requisite,
+    company_details,
+    find_companies_by_inn,
     find_preset,
+    import_requisites,
     list_presets,
     preset_fields,
+    requisites_of,
+    upsert_requisite,
 )
-from bitrix24_toolkit.helpers.requisite_search import find_companies_by_inn
-from bitrix24_toolkit.helpers.requisites import add_requisite, import_requisites, upsert_requisite
 from bitrix24_toolkit.models.requisites import AddressType
 from bitrix24_toolkit.protocol import APIResponse, drive_flow
 from bitrix24_toolkit.protocol.batch import Batch, Outcome

@@ -8,15 +8,17 @@ from typing import Any
 import pytest
 
 from bitrix24_toolkit.errors import InvalidInputError
-from bitrix24_toolkit.helpers.ru_identifiers import (
-    check_bank_detail_fields,
-    check_requisite_fields,
+from bitrix24_toolkit.helpers import (
     validate_account,
     validate_bik,
     validate_inn,
     validate_kpp,
     validate_ogrn,
     validate_ogrnip,
+)
+from bitrix24_toolkit.helpers.requisites._ru_identifiers import (
+    check_bank_detail_fields,
+    check_requisite_fields,
 )
 from bitrix24_toolkit.testing.emulator import Emulator, demo_identifiers
 

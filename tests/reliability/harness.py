@@ -18,8 +18,8 @@ from typing import Any, Final
 import httpx
 
 from bitrix24_toolkit import AsyncBitrix24, Bitrix24
-from bitrix24_toolkit.client.limiter import Limiter
-from bitrix24_toolkit.client.retry import RetryPolicy
+from bitrix24_toolkit.engine.limiter import Limiter
+from bitrix24_toolkit.engine.retry import RetryPolicy
 from bitrix24_toolkit.protocol.encoding import decode_php_query
 from bitrix24_toolkit.testing.emulator import Emulator
 from bitrix24_toolkit.testing.emulator.faults import FaultRule, Faults

@@ -14,8 +14,8 @@ import pytest
 
 from bitrix24_toolkit import AsyncBitrix24, Bitrix24
 from bitrix24_toolkit.client import OAuth, OAuthTokens
-from bitrix24_toolkit.client.limiter import Limiter
-from bitrix24_toolkit.client.retry import RetryPolicy
+from bitrix24_toolkit.engine.limiter import Limiter
+from bitrix24_toolkit.engine.retry import RetryPolicy
 from bitrix24_toolkit.testing.emulator import Emulator
 
 CALLERS = 100

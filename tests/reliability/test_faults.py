@@ -30,7 +30,7 @@ KINDS = ("limit", "error500", "html502", "reset", "timeout", "truncated")
 @pytest.fixture(autouse=True)
 def seeded_jitter(monkeypatch: pytest.MonkeyPatch) -> None:
     """The backoff jitter draws from a seeded generator, so a seed always gives the same run."""
-    monkeypatch.setattr("bitrix24_toolkit.client.retry.random", random.Random(11))
+    monkeypatch.setattr("bitrix24_toolkit.engine.retry.random", random.Random(11))
 
 
 @pytest.fixture(scope="module")

@@ -19,9 +19,9 @@ import pytest
 
 from bitrix24_toolkit import AsyncBitrix24, Bitrix24, errors
 from bitrix24_toolkit.client import JSONFileTokenStore, MemoryTokenStore, OAuth, OAuthTokens
-from bitrix24_toolkit.client.limiter import Limiter
-from bitrix24_toolkit.client.retry import RetryPolicy
-from bitrix24_toolkit.client.webhook import parse_webhook_url
+from bitrix24_toolkit.engine.limiter import Limiter
+from bitrix24_toolkit.engine.retry import RetryPolicy
+from bitrix24_toolkit.engine.webhook import parse_webhook_url
 from bitrix24_toolkit.events import parse_event, parse_robot_request
 from bitrix24_toolkit.testing.cassettes import Cassette, RecordingTransport
 from bitrix24_toolkit.testing.emulator import Emulator
@@ -287,7 +287,7 @@ def test_a_failed_write_leaves_the_old_tokens_intact(tmp_path: Path, monkeypatch
     def broken(*args: Any, **kwargs: Any) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("bitrix24_toolkit.client.oauth.json.dump", broken)
+    monkeypatch.setattr("bitrix24_toolkit.engine.oauth.json.dump", broken)
     with pytest.raises(OSError, match="disk full"):
         store.save(tokens_numbered(2))
     monkeypatch.undo()

@@ -9,16 +9,16 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bitrix24_toolkit.services import codegen
+from tools import codegen
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_generated_bindings_are_current() -> None:
-    assert (ROOT / "bitrix24_toolkit/services/sync_api.py").read_text(encoding="utf-8") == codegen.render(
+    assert (ROOT / "bitrix24_toolkit/client/sync_api.py").read_text(encoding="utf-8") == codegen.render(
         "sync"
-    ), "run: python -m bitrix24_toolkit.services.codegen"
-    assert (ROOT / "bitrix24_toolkit/services/async_api.py").read_text(encoding="utf-8") == codegen.render(
+    ), "run: python -m tools.codegen"
+    assert (ROOT / "bitrix24_toolkit/client/async_api.py").read_text(encoding="utf-8") == codegen.render(
         "async"
     )
 

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from bitrix24_toolkit import Bitrix24
-from bitrix24_toolkit.client.limiter import Limiter
-from bitrix24_toolkit.client.retry import RetryPolicy
+from bitrix24_toolkit.engine.limiter import Limiter
+from bitrix24_toolkit.engine.retry import RetryPolicy
 from bitrix24_toolkit.testing.emulator import Emulator
 from bitrix24_toolkit.testing.emulator.limits import ManualClock
 

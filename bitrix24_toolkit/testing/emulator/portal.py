@@ -41,13 +41,12 @@ invokes an installed robot; see ``docs/automation.md``.
 from __future__ import annotations
 
 import contextlib
-import importlib
 import json
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -62,6 +61,9 @@ from .oauth import DEFAULT_SCOPE, OAuthServer
 from .persistence import PortalPersistence
 from .registry import PortalError
 from .state import PortalState
+
+if TYPE_CHECKING:
+    from ...client import AsyncBitrix24, Bitrix24
 
 __all__ = ["DEFAULT_DOMAIN", "DEFAULT_SECRET", "Emulator", "Reply"]
 
@@ -175,12 +177,6 @@ class Emulator(PortalPersistence, AutomationMixin):
         """An httpx transport into this portal (for ``httpx.Client`` and ``httpx.AsyncClient``)."""
         return httpx.MockTransport(self.handle)
 
-    def _client_class(self, name: str) -> Any:
-        try:
-            return getattr(importlib.import_module("bitrix24_toolkit"), name)
-        except (ImportError, AttributeError):
-            return getattr(importlib.import_module("bitrix24_toolkit.client"), name)
-
     def _client_args(self, kwargs: dict[str, Any]) -> tuple[str, ...]:
         return () if "auth" in kwargs or "webhook_url" in kwargs else (self.webhook_url,)
 
@@ -189,25 +185,26 @@ class Emulator(PortalPersistence, AutomationMixin):
         if self._limits is None or self._limits == "off":
             return "off"
         if getattr(self, "_client_limiter", None) is None:
-            from bitrix24_toolkit.client.limiter import PLANS as CLIENT_PLANS
-            from bitrix24_toolkit.client.limiter import Limiter
+            from ...engine.limiter import PLANS as CLIENT_PLANS
+            from ...engine.limiter import Limiter
 
             burst, rate = CLIENT_PLANS[self._limits] if isinstance(self._limits, str) else self._limits
             self._client_limiter = Limiter(burst, rate)
         return self._client_limiter
 
-    def client(self, **kwargs: Any) -> Any:
+    def client(self, **kwargs: Any) -> Bitrix24:
         """A ``Bitrix24`` client wired to this portal through :meth:`transport` (webhook unless ``auth=``)."""
-        kwargs.setdefault("limits", self._client_limits())
-        return self._client_class("Bitrix24")(
-            *self._client_args(kwargs), transport=self.transport(), **kwargs
-        )
+        from ...client import Bitrix24  # the facade, downward; imported on use so the emulator loads light
 
-    def async_client(self, **kwargs: Any) -> Any:
-        """An ``AsyncBitrix24`` client wired to this portal through :meth:`transport`."""
         kwargs.setdefault("limits", self._client_limits())
-        factory = self._client_class("AsyncBitrix24")
-        return factory(*self._client_args(kwargs), transport=self.transport(), **kwargs)
+        return Bitrix24(*self._client_args(kwargs), transport=self.transport(), **kwargs)
+
+    def async_client(self, **kwargs: Any) -> AsyncBitrix24:
+        """An ``AsyncBitrix24`` client wired to this portal through :meth:`transport`."""
+        from ...client import AsyncBitrix24
+
+        kwargs.setdefault("limits", self._client_limits())
+        return AsyncBitrix24(*self._client_args(kwargs), transport=self.transport(), **kwargs)
 
     def serve(self, *, port: int = 0, host: str = "127.0.0.1") -> contextlib.AbstractContextManager[str]:
         """A loopback HTTP server for this portal; the context value is its webhook URL."""

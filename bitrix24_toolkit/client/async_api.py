@@ -1,0 +1,1244 @@
+"""Asynchronous client namespaces (``b24.crm.deal`` ...): GENERATED from the call factories."""
+
+# GENERATED FILE: written by `python -m tools.codegen` from the call factories in
+# bitrix24_toolkit/services/. Do not edit by hand: a test fails while it is stale.
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from datetime import date, datetime
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Literal, cast, overload
+
+from ..models.activity import Activity, TimelineComment
+from ..models.bindings import ContactBinding
+from ..models.crm import Company, Contact, CrmEntity, Deal, Lead
+from ..models.directory import Category, StageHistoryItem, Status, StatusEntityType
+from ..models.meta import DuplicateMatch, FieldInfo, Page, User
+from ..models.products import ProductRow
+from ..models.requisites import Address, BankDetail, Country, Preset, PresetField, Requisite, RequisiteLink
+from ..models.userfield import UserField
+from ..services.activity import ActivityCalls, TodoCalls
+from ..services.addresses import AddressCalls
+from ..services.bulk import BulkResult
+from ..services.contact_items import DealContactItemsCalls, LeadContactItemsCalls
+from ..services.crm_kinds import CompanyCalls, ContactCalls, DealCalls, LeadCalls
+from ..services.directory import CategoryCalls, StatusCalls
+from ..services.duplicates import DuplicateCalls
+from ..services.item import ItemCalls
+from ..services.productrows import DealProductRowsCalls, LeadProductRowsCalls
+from ..services.requisite_links import RequisiteLinkCalls
+from ..services.requisite_presets import PresetCalls
+from ..services.requisites import BankDetailCalls, RequisiteCalls, RequisiteUserFieldCalls
+from ..services.root import CrmCalls, UserCalls
+from ..services.stagehistory import StageHistoryCalls
+from ..services.timeline import TimelineCalls, TimelineCommentCalls
+from ..services.userfields import CompanyUserFieldCalls, ContactUserFieldCalls, DealUserFieldCalls, LeadUserFieldCalls
+
+if TYPE_CHECKING:
+    from ..engine.async_engine import AsyncEngine
+
+__all__ = ['AsyncActivityAPI', 'AsyncAddressAPI', 'AsyncBankDetailAPI', 'AsyncCategoryAPI', 'AsyncCompanyAPI', 'AsyncCompanyUserFieldAPI', 'AsyncContactAPI', 'AsyncContactUserFieldAPI', 'AsyncCrmAPI', 'AsyncDealAPI', 'AsyncDealContactItemsAPI', 'AsyncDealProductRowsAPI', 'AsyncDealUserFieldAPI', 'AsyncDuplicateAPI', 'AsyncItemAPI', 'AsyncLeadAPI', 'AsyncLeadContactItemsAPI', 'AsyncLeadProductRowsAPI', 'AsyncLeadUserFieldAPI', 'AsyncPresetAPI', 'AsyncRequisiteAPI', 'AsyncRequisiteLinkAPI', 'AsyncRequisiteUserFieldAPI', 'AsyncStageHistoryAPI', 'AsyncStatusAPI', 'AsyncTimelineAPI', 'AsyncTimelineCommentAPI', 'AsyncTodoAPI', 'AsyncUserAPI']
+
+
+class AsyncActivityAPI:
+    """Activities: calls, meetings, e-mails, tasks, to-dos (crm.activity.*)."""
+
+    def __init__(self, client: AsyncEngine, calls: ActivityCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    async def add(self, fields: Activity | Mapping[str, Any]) -> int:
+        """Create an activity the legacy way (prefer ``todo.add``); returns its id (crm.activity.add)."""
+        return await self._client.run(self.calls.add(fields))
+
+    async def delete(self, id: int) -> bool:
+        """Delete an activity (crm.activity.delete)."""
+        return await self._client.run(self.calls.delete(id))
+
+    async def fields(self) -> dict[str, FieldInfo]:
+        """Descriptions of activity fields (crm.activity.fields)."""
+        return await self._client.run(self.calls.fields())
+
+    async def get(self, id: int) -> Activity:
+        """One activity (crm.activity.get)."""
+        return await self._client.run(self.calls.get(id))
+
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> AsyncIterator[Activity]: ...
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> AsyncIterator[dict[str, Any]]: ...
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> AsyncIterator[Activity | dict[str, Any]]: ...
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> AsyncIterator[Activity] | AsyncIterator[dict[str, Any]]:
+        """Every matching record, streamed page by page; ``raw=True``: the portal's dicts (crm.activity.list)."""
+        return cast("AsyncIterator[Activity] | AsyncIterator[dict[str, Any]]", self._client.stream(cast(Any, self.calls.iter_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
+
+    async def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0) -> Page[Activity]:
+        """One page of up to 50 records, with ``total`` and ``next`` (crm.activity.list)."""
+        return await self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start))
+
+    @overload
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> builtins.list[Activity]: ...
+    @overload
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> builtins.list[dict[str, Any]]: ...
+    @overload
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[Activity] | builtins.list[dict[str, Any]]: ...
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[Activity] | builtins.list[dict[str, Any]]:
+        """Every matching record in one list; ``raw=True``: the portal's dicts (crm.activity.list)."""
+        return cast("builtins.list[Activity] | builtins.list[dict[str, Any]]", await self._client.run(cast(Any, self.calls.list_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
+
+    @cached_property
+    def todo(self) -> AsyncTodoAPI:
+        """To-dos (crm.activity.todo.*)."""
+        return AsyncTodoAPI(self._client, self.calls.todo)
+
+    async def update(self, id: int, fields: Activity | Mapping[str, Any]) -> bool:
+        """Change an activity (subject, times, ``completed``); owner and type stay (crm.activity.update)."""
+        return await self._client.run(self.calls.update(id, fields))
+
+
+class AsyncAddressAPI:
+    """Addresses of requisites and leads, keyed by type and owner (crm.address.*)."""
+
+    def __init__(self, client: AsyncEngine, calls: AddressCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    async def add(self, fields: Address | Mapping[str, Any], *, check: bool=True) -> bool:
+        """Add an address; ``fields`` carry the key (TYPE_ID, ENTITY_TYPE_ID, ENTITY_ID) (crm.address.add)."""
+        return await self._client.run(self.calls.add(fields, check=check))
+
+    async def by_type(self, entity_type_id: int, entity_id: int) -> dict[int, Address]:
+        """The addresses of one owner (8 = requisite, 1 = lead) by type id (crm.address.list)."""
+        return await self._client.run(self.calls.by_type(entity_type_id, entity_id))
+
+    async def delete(self, type_id: int, entity_type_id: int, entity_id: int) -> bool:
+        """Delete the address of this type of this owner (crm.address.delete)."""
+        return await self._client.run(self.calls.delete(type_id, entity_type_id, entity_id))
+
+    async def fields(self) -> dict[str, FieldInfo]:
+        """Descriptions of the address fields (crm.address.fields)."""
+        return await self._client.run(self.calls.fields())
+
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> AsyncIterator[Address]: ...
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> AsyncIterator[dict[str, Any]]: ...
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> AsyncIterator[Address | dict[str, Any]]: ...
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> AsyncIterator[Address] | AsyncIterator[dict[str, Any]]:
+        """Every matching record, streamed page by page; ``raw=True``: the portal's dicts (crm.address.list)."""
+        return cast("AsyncIterator[Address] | AsyncIterator[dict[str, Any]]", self._client.stream(cast(Any, self.calls.iter_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
+
+    async def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0) -> Page[Address]:
+        """One page of up to 50 records, with ``total`` and ``next`` (crm.address.list)."""
+        return await self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start))
+
+    @overload
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> builtins.list[Address]: ...
+    @overload
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> builtins.list[dict[str, Any]]: ...
+    @overload
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[Address] | builtins.list[dict[str, Any]]: ...
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[Address] | builtins.list[dict[str, Any]]:
+        """Every matching record in one list; ``raw=True``: the portal's dicts (crm.address.list)."""
+        return cast("builtins.list[Address] | builtins.list[dict[str, Any]]", await self._client.run(cast(Any, self.calls.list_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
+
+    async def types(self) -> dict[int, str]:
+        """Address type ids and their names on this portal (crm.enum.addresstype)."""
+        return await self._client.run(self.calls.types())
+
+    async def update(self, fields: Address | Mapping[str, Any], *, check: bool=True) -> bool:
+        """Change an address found by the key inside ``fields``; other values stay (crm.address.update)."""
+        return await self._client.run(self.calls.update(fields, check=check))
+
+
+class AsyncBankDetailAPI:
+    """Bank details of requisites (``ENTITY_ID`` is the requisite id)."""
+
+    def __init__(self, client: AsyncEngine, calls: BankDetailCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    async def add(self, fields: BankDetail | Mapping[str, Any], *, check: bool=True) -> int:
+        """Create a record and return its id; unknown or read-only fields are refused first (crm.requisite.bankdetail.add)."""
+        return await self._client.run(self.calls.add(fields, check=check))
+
+    async def delete(self, id: int) -> bool:
+        """Delete a record (crm.requisite.bankdetail.delete)."""
+        return await self._client.run(self.calls.delete(id))
+
+    async def fields(self) -> dict[str, FieldInfo]:
+        """Descriptions of every field, custom ones included (crm.requisite.bankdetail.fields)."""
+        return await self._client.run(self.calls.fields())
+
+    async def for_requisite(self, requisite_id: int) -> builtins.list[BankDetail]:
+        """Every bank detail of one requisite (crm.requisite.bankdetail.list)."""
+        return await self._client.run(self.calls.for_requisite(requisite_id))
+
+    async def get(self, id: int) -> BankDetail:
+        """One record by id (crm.requisite.bankdetail.get)."""
+        return await self._client.run(self.calls.get(id))
+
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> AsyncIterator[BankDetail]: ...
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> AsyncIterator[dict[str, Any]]: ...
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> AsyncIterator[BankDetail | dict[str, Any]]: ...
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> AsyncIterator[BankDetail] | AsyncIterator[dict[str, Any]]:
+        """Every matching record, streamed page by page; ``raw=True``: the portal's dicts (crm.requisite.bankdetail.list)."""
+        return cast("AsyncIterator[BankDetail] | AsyncIterator[dict[str, Any]]", self._client.stream(cast(Any, self.calls.iter_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
+
+    async def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0) -> Page[BankDetail]:
+        """One page of up to 50 records, with ``total`` and ``next`` (crm.requisite.bankdetail.list)."""
+        return await self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start))
+
+    @overload
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> builtins.list[BankDetail]: ...
+    @overload
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> builtins.list[dict[str, Any]]: ...
+    @overload
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[BankDetail] | builtins.list[dict[str, Any]]: ...
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[BankDetail] | builtins.list[dict[str, Any]]:
+        """Every matching record in one list; ``raw=True``: the portal's dicts (crm.requisite.bankdetail.list)."""
+        return cast("builtins.list[BankDetail] | builtins.list[dict[str, Any]]", await self._client.run(cast(Any, self.calls.list_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
+
+    async def update(self, id: int, fields: BankDetail | Mapping[str, Any], *, check: bool=True) -> bool:
+        """Change the given fields of a record; the others stay as they are (crm.requisite.bankdetail.update)."""
+        return await self._client.run(self.calls.update(id, fields, check=check))
+
+
+class AsyncCategoryAPI:
+    """Funnels of one object kind (``b24.crm.category(2)`` for deals) (crm.category.*)."""
+
+    def __init__(self, client: AsyncEngine, calls: CategoryCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    async def add(self, fields: Category | Mapping[str, Any]) -> Category:
+        """Create a funnel (with default stages) and return it (crm.category.add)."""
+        return await self._client.run(self.calls.add(fields))
+
+    async def delete(self, id: int) -> bool:
+        """Delete an empty, non-default funnel (crm.category.delete)."""
+        return await self._client.run(self.calls.delete(id))
+
+    async def fields(self) -> dict[str, FieldInfo]:
+        """Descriptions of funnel fields (crm.category.fields)."""
+        return await self._client.run(self.calls.fields())
+
+    async def get(self, id: int) -> Category:
+        """One funnel (0 = the default deal funnel) (crm.category.get)."""
+        return await self._client.run(self.calls.get(id))
+
+    async def list(self) -> builtins.list[Category]:
+        """Every funnel the user may read, by sort (crm.category.list)."""
+        return await self._client.run(self.calls.list())
+
+    async def update(self, id: int, fields: Category | Mapping[str, Any]) -> Category:
+        """Rename, resort or make default a funnel and return it (crm.category.update)."""
+        return await self._client.run(self.calls.update(id, fields))
+
+
+class AsyncCompanyAPI:
+    """Companies: customers, suppliers and your own companies (crm.company.*)."""
+
+    def __init__(self, client: AsyncEngine, calls: CompanyCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    async def add(self, fields: Company | Mapping[str, Any], *, params: Mapping[str, Any] | None=None, check: bool=True) -> int:
+        """Create a record and return its id; unknown or read-only fields are refused first (crm.company.add)."""
+        return await self._client.run(self.calls.add(fields, params=params, check=check))
+
+    async def add_many(self, items: Sequence[Company | Mapping[str, Any]], *, params: Mapping[str, Any] | None=None, progress: bool=False) -> BulkResult:
+        """Create many records; the result gives each input item's new id or error (crm.company.add)."""
+        return await self._client.run(self.calls.add_many(items, params=params, progress=progress))
+
+    async def delete(self, id: int) -> bool:
+        """Delete a record (crm.company.delete)."""
+        return await self._client.run(self.calls.delete(id))
+
+    async def delete_many(self, ids: Iterable[int], *, progress: bool=False) -> BulkResult:
+        """Delete many records; the result gives each id's outcome (crm.company.delete)."""
+        return await self._client.run(self.calls.delete_many(ids, progress=progress))
+
+    async def fields(self) -> dict[str, FieldInfo]:
+        """Descriptions of every field, custom ones included (crm.company.fields)."""
+        return await self._client.run(self.calls.fields())
+
+    async def get(self, id: int) -> Company:
+        """One record by id (crm.company.get)."""
+        return await self._client.run(self.calls.get(id))
+
+    async def get_many(self, ids: Iterable[int], *, select: Iterable[str] | None=None) -> builtins.list[Company]:
+        """The records with these ids, in the order given; ids not found are left out (crm.company.list)."""
+        return await self._client.run(self.calls.get_many(ids, select=select))
+
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> AsyncIterator[Company]: ...
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> AsyncIterator[dict[str, Any]]: ...
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> AsyncIterator[Company | dict[str, Any]]: ...
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> AsyncIterator[Company] | AsyncIterator[dict[str, Any]]:
+        """Every matching record, streamed page by page; ``raw=True``: the portal's dicts (crm.company.list)."""
+        return cast("AsyncIterator[Company] | AsyncIterator[dict[str, Any]]", self._client.stream(cast(Any, self.calls.iter_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
+
+    async def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0) -> Page[Company]:
+        """One page of up to 50 records, with ``total`` and ``next`` (crm.company.list)."""
+        return await self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start))
+
+    @overload
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> builtins.list[Company]: ...
+    @overload
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> builtins.list[dict[str, Any]]: ...
+    @overload
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[Company] | builtins.list[dict[str, Any]]: ...
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[Company] | builtins.list[dict[str, Any]]:
+        """Every matching record in one list; ``raw=True``: the portal's dicts (crm.company.list)."""
+        return cast("builtins.list[Company] | builtins.list[dict[str, Any]]", await self._client.run(cast(Any, self.calls.list_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
+
+    async def update(self, id: int, fields: Company | Mapping[str, Any], *, params: Mapping[str, Any] | None=None, check: bool=True) -> bool:
+        """Change the given fields of a record; the others stay as they are (crm.company.update)."""
+        return await self._client.run(self.calls.update(id, fields, params=params, check=check))
+
+    async def update_many(self, changes: Mapping[int, Company | Mapping[str, Any]] | Sequence[tuple[int, Company | Mapping[str, Any]]], *, progress: bool=False) -> BulkResult:
+        """Update many records (``{id: fields}``); the result gives each one's outcome (crm.company.update)."""
+        return await self._client.run(self.calls.update_many(changes, progress=progress))
+
+    @cached_property
+    def userfield(self) -> AsyncCompanyUserFieldAPI:
+        """Custom fields of companies (crm.company.userfield.*)."""
+        return AsyncCompanyUserFieldAPI(self._client, self.calls.userfield)
+
+
+class AsyncCompanyUserFieldAPI:
+    """Custom fields of companies."""
+
+    def __init__(self, client: AsyncEngine, calls: CompanyUserFieldCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    async def add(self, fields: UserField | Mapping[str, Any]) -> int:
+        """Create a custom field and return its id (needs CRM admin rights) (crm.company.userfield.add)."""
+        return await self._client.run(self.calls.add(fields))
+
+    async def delete(self, id: int) -> bool:
+        """Delete a custom field; its stored values go with it (crm.company.userfield.delete)."""
+        return await self._client.run(self.calls.delete(id))
+
+    async def get(self, id: int) -> UserField:
+        """One field with labels as language maps (crm.company.userfield.get)."""
+        return await self._client.run(self.calls.get(id))
+
+    async def list(self, *, filter: Mapping[str, Any] | None=None, order: Mapping[str, str] | None=None, lang: str | None=None) -> builtins.list[UserField]:
+        """Every matching field in one answer, labels as strings of ``lang`` (crm.company.userfield.list)."""
+        return await self._client.run(self.calls.list(filter=filter, order=order, lang=lang))
+
+    async def update(self, id: int, fields: UserField | Mapping[str, Any]) -> bool:
+        """Change labels, flags, settings or enumeration items (not name or type) (crm.company.userfield.update)."""
+        return await self._client.run(self.calls.update(id, fields))
+
+
+class AsyncContactAPI:
+    """Contacts: people of the CRM (crm.contact.*)."""
+
+    def __init__(self, client: AsyncEngine, calls: ContactCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    async def add(self, fields: Contact | Mapping[str, Any], *, params: Mapping[str, Any] | None=None, check: bool=True) -> int:
+        """Create a record and return its id; unknown or read-only fields are refused first (crm.contact.add)."""
+        return await self._client.run(self.calls.add(fields, params=params, check=check))
+
+    async def add_many(self, items: Sequence[Contact | Mapping[str, Any]], *, params: Mapping[str, Any] | None=None, progress: bool=False) -> BulkResult:
+        """Create many records; the result gives each input item's new id or error (crm.contact.add)."""
+        return await self._client.run(self.calls.add_many(items, params=params, progress=progress))
+
+    async def delete(self, id: int) -> bool:
+        """Delete a record (crm.contact.delete)."""
+        return await self._client.run(self.calls.delete(id))
+
+    async def delete_many(self, ids: Iterable[int], *, progress: bool=False) -> BulkResult:
+        """Delete many records; the result gives each id's outcome (crm.contact.delete)."""
+        return await self._client.run(self.calls.delete_many(ids, progress=progress))
+
+    async def fields(self) -> dict[str, FieldInfo]:
+        """Descriptions of every field, custom ones included (crm.contact.fields)."""
+        return await self._client.run(self.calls.fields())
+
+    async def get(self, id: int) -> Contact:
+        """One record by id (crm.contact.get)."""
+        return await self._client.run(self.calls.get(id))
+
+    async def get_many(self, ids: Iterable[int], *, select: Iterable[str] | None=None) -> builtins.list[Contact]:
+        """The records with these ids, in the order given; ids not found are left out (crm.contact.list)."""
+        return await self._client.run(self.calls.get_many(ids, select=select))
+
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> AsyncIterator[Contact]: ...
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> AsyncIterator[dict[str, Any]]: ...
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> AsyncIterator[Contact | dict[str, Any]]: ...
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> AsyncIterator[Contact] | AsyncIterator[dict[str, Any]]:
+        """Every matching record, streamed page by page; ``raw=True``: the portal's dicts (crm.contact.list)."""
+        return cast("AsyncIterator[Contact] | AsyncIterator[dict[str, Any]]", self._client.stream(cast(Any, self.calls.iter_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
+
+    async def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0) -> Page[Contact]:
+        """One page of up to 50 records, with ``total`` and ``next`` (crm.contact.list)."""
+        return await self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start))
+
+    @overload
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> builtins.list[Contact]: ...
+    @overload
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> builtins.list[dict[str, Any]]: ...
+    @overload
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[Contact] | builtins.list[dict[str, Any]]: ...
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[Contact] | builtins.list[dict[str, Any]]:
+        """Every matching record in one list; ``raw=True``: the portal's dicts (crm.contact.list)."""
+        return cast("builtins.list[Contact] | builtins.list[dict[str, Any]]", await self._client.run(cast(Any, self.calls.list_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
+
+    async def update(self, id: int, fields: Contact | Mapping[str, Any], *, params: Mapping[str, Any] | None=None, check: bool=True) -> bool:
+        """Change the given fields of a record; the others stay as they are (crm.contact.update)."""
+        return await self._client.run(self.calls.update(id, fields, params=params, check=check))
+
+    async def update_many(self, changes: Mapping[int, Contact | Mapping[str, Any]] | Sequence[tuple[int, Contact | Mapping[str, Any]]], *, progress: bool=False) -> BulkResult:
+        """Update many records (``{id: fields}``); the result gives each one's outcome (crm.contact.update)."""
+        return await self._client.run(self.calls.update_many(changes, progress=progress))
+
+    @cached_property
+    def userfield(self) -> AsyncContactUserFieldAPI:
+        """Custom fields of contacts (crm.contact.userfield.*)."""
+        return AsyncContactUserFieldAPI(self._client, self.calls.userfield)
+
+
+class AsyncContactUserFieldAPI:
+    """Custom fields of contacts."""
+
+    def __init__(self, client: AsyncEngine, calls: ContactUserFieldCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    async def add(self, fields: UserField | Mapping[str, Any]) -> int:
+        """Create a custom field and return its id (needs CRM admin rights) (crm.contact.userfield.add)."""
+        return await self._client.run(self.calls.add(fields))
+
+    async def delete(self, id: int) -> bool:
+        """Delete a custom field; its stored values go with it (crm.contact.userfield.delete)."""
+        return await self._client.run(self.calls.delete(id))
+
+    async def get(self, id: int) -> UserField:
+        """One field with labels as language maps (crm.contact.userfield.get)."""
+        return await self._client.run(self.calls.get(id))
+
+    async def list(self, *, filter: Mapping[str, Any] | None=None, order: Mapping[str, str] | None=None, lang: str | None=None) -> builtins.list[UserField]:
+        """Every matching field in one answer, labels as strings of ``lang`` (crm.contact.userfield.list)."""
+        return await self._client.run(self.calls.list(filter=filter, order=order, lang=lang))
+
+    async def update(self, id: int, fields: UserField | Mapping[str, Any]) -> bool:
+        """Change labels, flags, settings or enumeration items (not name or type) (crm.contact.userfield.update)."""
+        return await self._client.run(self.calls.update(id, fields))
+
+
+class AsyncCrmAPI:
+    """CRM: leads, contacts, companies, deals and everything around them (scope ``crm``)."""
+
+    def __init__(self, client: AsyncEngine, calls: CrmCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    @cached_property
+    def activity(self) -> AsyncActivityAPI:
+        """Activities and to-dos (crm.activity.*)."""
+        return AsyncActivityAPI(self._client, self.calls.activity)
+
+    @cached_property
+    def address(self) -> AsyncAddressAPI:
+        """Addresses of requisites and leads (crm.address.*)."""
+        return AsyncAddressAPI(self._client, self.calls.address)
+
+    def category(self, entity_type_id: int) -> AsyncCategoryAPI:
+        """Funnels of one object kind, e.g. ``category(2)`` for deals (crm.category.*)."""
+        return AsyncCategoryAPI(self._client, self.calls.category(entity_type_id))
+
+    @cached_property
+    def company(self) -> AsyncCompanyAPI:
+        """Companies (crm.company.*)."""
+        return AsyncCompanyAPI(self._client, self.calls.company)
+
+    @cached_property
+    def contact(self) -> AsyncContactAPI:
+        """Contacts (crm.contact.*)."""
+        return AsyncContactAPI(self._client, self.calls.contact)
+
+    @cached_property
+    def deal(self) -> AsyncDealAPI:
+        """Deals (crm.deal.*)."""
+        return AsyncDealAPI(self._client, self.calls.deal)
+
+    @cached_property
+    def duplicate(self) -> AsyncDuplicateAPI:
+        """Duplicate search by phone or e-mail (crm.duplicate.*)."""
+        return AsyncDuplicateAPI(self._client, self.calls.duplicate)
+
+    def item(self, entity_type_id: int) -> AsyncItemAPI:
+        """Objects of any kind by entityTypeId, as the kind's model (crm.item.*)."""
+        return AsyncItemAPI(self._client, self.calls.item(entity_type_id))
+
+    @cached_property
+    def lead(self) -> AsyncLeadAPI:
+        """Leads (crm.lead.*)."""
+        return AsyncLeadAPI(self._client, self.calls.lead)
+
+    @cached_property
+    def requisite(self) -> AsyncRequisiteAPI:
+        """Requisites of companies and contacts, with bank details, presets, links (crm.requisite.*)."""
+        return AsyncRequisiteAPI(self._client, self.calls.requisite)
+
+    @cached_property
+    def stagehistory(self) -> AsyncStageHistoryAPI:
+        """Stage changes of leads, deals and smart processes (crm.stagehistory.*)."""
+        return AsyncStageHistoryAPI(self._client, self.calls.stagehistory)
+
+    @cached_property
+    def status(self) -> AsyncStatusAPI:
+        """Directories: lead statuses, deal stages, sources, types (crm.status.*)."""
+        return AsyncStatusAPI(self._client, self.calls.status)
+
+    @cached_property
+    def timeline(self) -> AsyncTimelineAPI:
+        """Timeline comments (crm.timeline.*)."""
+        return AsyncTimelineAPI(self._client, self.calls.timeline)
+
+
+class AsyncDealAPI:
+    """Deals: sales moving through a funnel's stages (crm.deal.*)."""
+
+    def __init__(self, client: AsyncEngine, calls: DealCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    async def add(self, fields: Deal | Mapping[str, Any], *, params: Mapping[str, Any] | None=None, check: bool=True) -> int:
+        """Create a record and return its id; unknown or read-only fields are refused first (crm.deal.add)."""
+        return await self._client.run(self.calls.add(fields, params=params, check=check))
+
+    async def add_many(self, items: Sequence[Deal | Mapping[str, Any]], *, params: Mapping[str, Any] | None=None, progress: bool=False) -> BulkResult:
+        """Create many records; the result gives each input item's new id or error (crm.deal.add)."""
+        return await self._client.run(self.calls.add_many(items, params=params, progress=progress))
+
+    @cached_property
+    def contact_items(self) -> AsyncDealContactItemsAPI:
+        """Contacts bound to deals (crm.deal.contact.items.*)."""
+        return AsyncDealContactItemsAPI(self._client, self.calls.contact_items)
+
+    async def delete(self, id: int) -> bool:
+        """Delete a record (crm.deal.delete)."""
+        return await self._client.run(self.calls.delete(id))
+
+    async def delete_many(self, ids: Iterable[int], *, progress: bool=False) -> BulkResult:
+        """Delete many records; the result gives each id's outcome (crm.deal.delete)."""
+        return await self._client.run(self.calls.delete_many(ids, progress=progress))
+
+    async def fields(self) -> dict[str, FieldInfo]:
+        """Descriptions of every field, custom ones included (crm.deal.fields)."""
+        return await self._client.run(self.calls.fields())
+
+    async def get(self, id: int) -> Deal:
+        """One record by id (crm.deal.get)."""
+        return await self._client.run(self.calls.get(id))
+
+    async def get_many(self, ids: Iterable[int], *, select: Iterable[str] | None=None) -> builtins.list[Deal]:
+        """The records with these ids, in the order given; ids not found are left out (crm.deal.list)."""
+        return await self._client.run(self.calls.get_many(ids, select=select))
+
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> AsyncIterator[Deal]: ...
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> AsyncIterator[dict[str, Any]]: ...
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> AsyncIterator[Deal | dict[str, Any]]: ...
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> AsyncIterator[Deal] | AsyncIterator[dict[str, Any]]:
+        """Every matching record, streamed page by page; ``raw=True``: the portal's dicts (crm.deal.list)."""
+        return cast("AsyncIterator[Deal] | AsyncIterator[dict[str, Any]]", self._client.stream(cast(Any, self.calls.iter_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
+
+    async def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0) -> Page[Deal]:
+        """One page of up to 50 records, with ``total`` and ``next`` (crm.deal.list)."""
+        return await self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start))
+
+    @overload
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> builtins.list[Deal]: ...
+    @overload
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> builtins.list[dict[str, Any]]: ...
+    @overload
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[Deal] | builtins.list[dict[str, Any]]: ...
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[Deal] | builtins.list[dict[str, Any]]:
+        """Every matching record in one list; ``raw=True``: the portal's dicts (crm.deal.list)."""
+        return cast("builtins.list[Deal] | builtins.list[dict[str, Any]]", await self._client.run(cast(Any, self.calls.list_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
+
+    @cached_property
+    def productrows(self) -> AsyncDealProductRowsAPI:
+        """Product rows of deals (crm.deal.productrows.*)."""
+        return AsyncDealProductRowsAPI(self._client, self.calls.productrows)
+
+    async def update(self, id: int, fields: Deal | Mapping[str, Any], *, params: Mapping[str, Any] | None=None, check: bool=True) -> bool:
+        """Change the given fields of a record; the others stay as they are (crm.deal.update)."""
+        return await self._client.run(self.calls.update(id, fields, params=params, check=check))
+
+    async def update_many(self, changes: Mapping[int, Deal | Mapping[str, Any]] | Sequence[tuple[int, Deal | Mapping[str, Any]]], *, progress: bool=False) -> BulkResult:
+        """Update many records (``{id: fields}``); the result gives each one's outcome (crm.deal.update)."""
+        return await self._client.run(self.calls.update_many(changes, progress=progress))
+
+    @cached_property
+    def userfield(self) -> AsyncDealUserFieldAPI:
+        """Custom fields of deals (crm.deal.userfield.*)."""
+        return AsyncDealUserFieldAPI(self._client, self.calls.userfield)
+
+
+class AsyncDealContactItemsAPI:
+    """Contacts bound to deals."""
+
+    def __init__(self, client: AsyncEngine, calls: DealContactItemsCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    async def delete(self, id: int) -> bool:
+        """Remove every contact binding (crm.deal.contact.items.delete)."""
+        return await self._client.run(self.calls.delete(id))
+
+    async def get(self, id: int) -> builtins.list[ContactBinding]:
+        """The bound contacts, primary first (crm.deal.contact.items.get)."""
+        return await self._client.run(self.calls.get(id))
+
+    async def set(self, id: int, items: Sequence[ContactBinding | Mapping[str, Any] | int]) -> bool:
+        """Replace the bindings; ints are contact ids, the first is primary unless flagged (crm.deal.contact.items.set)."""
+        return await self._client.run(self.calls.set(id, items))
+
+
+class AsyncDealProductRowsAPI:
+    """Product rows of deals."""
+
+    def __init__(self, client: AsyncEngine, calls: DealProductRowsCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    async def get(self, owner_id: int) -> builtins.list[ProductRow]:
+        """The owner's product rows in their order (crm.deal.productrows.get)."""
+        return await self._client.run(self.calls.get(owner_id))
+
+    async def set(self, owner_id: int, rows: Sequence[ProductRow | Mapping[str, Any]]) -> bool:
+        """Replace ALL product rows of the owner with ``rows`` (``[]`` removes them all) (crm.deal.productrows.set)."""
+        return await self._client.run(self.calls.set(owner_id, rows))
+
+
+class AsyncDealUserFieldAPI:
+    """Custom fields of deals."""
+
+    def __init__(self, client: AsyncEngine, calls: DealUserFieldCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    async def add(self, fields: UserField | Mapping[str, Any]) -> int:
+        """Create a custom field and return its id (needs CRM admin rights) (crm.deal.userfield.add)."""
+        return await self._client.run(self.calls.add(fields))
+
+    async def delete(self, id: int) -> bool:
+        """Delete a custom field; its stored values go with it (crm.deal.userfield.delete)."""
+        return await self._client.run(self.calls.delete(id))
+
+    async def get(self, id: int) -> UserField:
+        """One field with labels as language maps (crm.deal.userfield.get)."""
+        return await self._client.run(self.calls.get(id))
+
+    async def list(self, *, filter: Mapping[str, Any] | None=None, order: Mapping[str, str] | None=None, lang: str | None=None) -> builtins.list[UserField]:
+        """Every matching field in one answer, labels as strings of ``lang`` (crm.deal.userfield.list)."""
+        return await self._client.run(self.calls.list(filter=filter, order=order, lang=lang))
+
+    async def update(self, id: int, fields: UserField | Mapping[str, Any]) -> bool:
+        """Change labels, flags, settings or enumeration items (not name or type) (crm.deal.userfield.update)."""
+        return await self._client.run(self.calls.update(id, fields))
+
+
+class AsyncDuplicateAPI:
+    """Duplicate search (crm.duplicate.*)."""
+
+    def __init__(self, client: AsyncEngine, calls: DuplicateCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    async def find_by_comm(self, type: str, values: Sequence[str], *, entity_type: str | None=None) -> DuplicateMatch:
+        """Ids of leads/contacts/companies with any of these phones or e-mails (crm.duplicate.findbycomm)."""
+        return await self._client.run(self.calls.find_by_comm(type, values, entity_type=entity_type))
+
+
+class AsyncItemAPI:
+    """Objects of one CRM kind through the universal methods (``b24.crm.item(2)`` for deals) (crm.item.*)."""
+
+    def __init__(self, client: AsyncEngine, calls: ItemCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    async def add(self, fields: CrmEntity | Mapping[str, Any], *, check: bool=True) -> CrmEntity:
+        """Create an item (``lead_id`` writable) and return it as the portal saved it (crm.item.add)."""
+        return await self._client.run(self.calls.add(fields, check=check))
+
+    async def delete(self, id: int) -> bool:
+        """Delete an item; the portal answers ``[]`` (crm.item.delete)."""
+        return await self._client.run(self.calls.delete(id))
+
+    async def fields(self) -> dict[str, FieldInfo]:
+        """Descriptions of every field under its crm.item name, with ``upper_name`` (crm.item.fields)."""
+        return await self._client.run(self.calls.fields())
+
+    async def get(self, id: int) -> CrmEntity:
+        """One item by id, as the kind's model (crm.item.get)."""
+        return await self._client.run(self.calls.get(id))
+
+    async def get_many(self, ids: Iterable[int], *, select: Iterable[str] | None=None) -> builtins.list[CrmEntity]:
+        """The items with these ids, in the order given; ids not found are left out (crm.item.list)."""
+        return await self._client.run(self.calls.get_many(ids, select=select))
+
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> AsyncIterator[CrmEntity]: ...
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> AsyncIterator[dict[str, Any]]: ...
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> AsyncIterator[CrmEntity | dict[str, Any]]: ...
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> AsyncIterator[CrmEntity] | AsyncIterator[dict[str, Any]]:
+        """Every matching record, streamed page by page; ``raw=True``: the portal's dicts (crm.item.list)."""
+        return cast("AsyncIterator[CrmEntity] | AsyncIterator[dict[str, Any]]", self._client.stream(cast(Any, self.calls.iter_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
+
+    async def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0) -> Page[CrmEntity]:
+        """One page of up to 50 records, with ``total`` and ``next`` (crm.item.list)."""
+        return await self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start))
+
+    @overload
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> builtins.list[CrmEntity]: ...
+    @overload
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> builtins.list[dict[str, Any]]: ...
+    @overload
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[CrmEntity] | builtins.list[dict[str, Any]]: ...
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[CrmEntity] | builtins.list[dict[str, Any]]:
+        """Every matching record in one list; ``raw=True``: the portal's dicts (crm.item.list)."""
+        return cast("builtins.list[CrmEntity] | builtins.list[dict[str, Any]]", await self._client.run(cast(Any, self.calls.list_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
+
+    async def update(self, id: int, fields: CrmEntity | Mapping[str, Any], *, check: bool=True) -> CrmEntity:
+        """Change the given fields (a deal's funnel too) and return the item (crm.item.update)."""
+        return await self._client.run(self.calls.update(id, fields, check=check))
+
+
+class AsyncLeadAPI:
+    """Leads: potential sales before qualification (crm.lead.*)."""
+
+    def __init__(self, client: AsyncEngine, calls: LeadCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    async def add(self, fields: Lead | Mapping[str, Any], *, params: Mapping[str, Any] | None=None, check: bool=True) -> int:
+        """Create a record and return its id; unknown or read-only fields are refused first (crm.lead.add)."""
+        return await self._client.run(self.calls.add(fields, params=params, check=check))
+
+    async def add_many(self, items: Sequence[Lead | Mapping[str, Any]], *, params: Mapping[str, Any] | None=None, progress: bool=False) -> BulkResult:
+        """Create many records; the result gives each input item's new id or error (crm.lead.add)."""
+        return await self._client.run(self.calls.add_many(items, params=params, progress=progress))
+
+    @cached_property
+    def contact_items(self) -> AsyncLeadContactItemsAPI:
+        """Contacts bound to leads (crm.lead.contact.items.*)."""
+        return AsyncLeadContactItemsAPI(self._client, self.calls.contact_items)
+
+    async def delete(self, id: int) -> bool:
+        """Delete a record (crm.lead.delete)."""
+        return await self._client.run(self.calls.delete(id))
+
+    async def delete_many(self, ids: Iterable[int], *, progress: bool=False) -> BulkResult:
+        """Delete many records; the result gives each id's outcome (crm.lead.delete)."""
+        return await self._client.run(self.calls.delete_many(ids, progress=progress))
+
+    async def fields(self) -> dict[str, FieldInfo]:
+        """Descriptions of every field, custom ones included (crm.lead.fields)."""
+        return await self._client.run(self.calls.fields())
+
+    async def get(self, id: int) -> Lead:
+        """One record by id (crm.lead.get)."""
+        return await self._client.run(self.calls.get(id))
+
+    async def get_many(self, ids: Iterable[int], *, select: Iterable[str] | None=None) -> builtins.list[Lead]:
+        """The records with these ids, in the order given; ids not found are left out (crm.lead.list)."""
+        return await self._client.run(self.calls.get_many(ids, select=select))
+
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> AsyncIterator[Lead]: ...
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> AsyncIterator[dict[str, Any]]: ...
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> AsyncIterator[Lead | dict[str, Any]]: ...
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> AsyncIterator[Lead] | AsyncIterator[dict[str, Any]]:
+        """Every matching record, streamed page by page; ``raw=True``: the portal's dicts (crm.lead.list)."""
+        return cast("AsyncIterator[Lead] | AsyncIterator[dict[str, Any]]", self._client.stream(cast(Any, self.calls.iter_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
+
+    async def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0) -> Page[Lead]:
+        """One page of up to 50 records, with ``total`` and ``next`` (crm.lead.list)."""
+        return await self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start))
+
+    @overload
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> builtins.list[Lead]: ...
+    @overload
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> builtins.list[dict[str, Any]]: ...
+    @overload
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[Lead] | builtins.list[dict[str, Any]]: ...
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[Lead] | builtins.list[dict[str, Any]]:
+        """Every matching record in one list; ``raw=True``: the portal's dicts (crm.lead.list)."""
+        return cast("builtins.list[Lead] | builtins.list[dict[str, Any]]", await self._client.run(cast(Any, self.calls.list_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
+
+    @cached_property
+    def productrows(self) -> AsyncLeadProductRowsAPI:
+        """Product rows of leads (crm.lead.productrows.*)."""
+        return AsyncLeadProductRowsAPI(self._client, self.calls.productrows)
+
+    async def update(self, id: int, fields: Lead | Mapping[str, Any], *, params: Mapping[str, Any] | None=None, check: bool=True) -> bool:
+        """Change the given fields of a record; the others stay as they are (crm.lead.update)."""
+        return await self._client.run(self.calls.update(id, fields, params=params, check=check))
+
+    async def update_many(self, changes: Mapping[int, Lead | Mapping[str, Any]] | Sequence[tuple[int, Lead | Mapping[str, Any]]], *, progress: bool=False) -> BulkResult:
+        """Update many records (``{id: fields}``); the result gives each one's outcome (crm.lead.update)."""
+        return await self._client.run(self.calls.update_many(changes, progress=progress))
+
+    @cached_property
+    def userfield(self) -> AsyncLeadUserFieldAPI:
+        """Custom fields of leads (crm.lead.userfield.*)."""
+        return AsyncLeadUserFieldAPI(self._client, self.calls.userfield)
+
+
+class AsyncLeadContactItemsAPI:
+    """Contacts bound to leads."""
+
+    def __init__(self, client: AsyncEngine, calls: LeadContactItemsCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    async def delete(self, id: int) -> bool:
+        """Remove every contact binding (crm.lead.contact.items.delete)."""
+        return await self._client.run(self.calls.delete(id))
+
+    async def get(self, id: int) -> builtins.list[ContactBinding]:
+        """The bound contacts, primary first (crm.lead.contact.items.get)."""
+        return await self._client.run(self.calls.get(id))
+
+    async def set(self, id: int, items: Sequence[ContactBinding | Mapping[str, Any] | int]) -> bool:
+        """Replace the bindings; ints are contact ids, the first is primary unless flagged (crm.lead.contact.items.set)."""
+        return await self._client.run(self.calls.set(id, items))
+
+
+class AsyncLeadProductRowsAPI:
+    """Product rows of leads."""
+
+    def __init__(self, client: AsyncEngine, calls: LeadProductRowsCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    async def get(self, owner_id: int) -> builtins.list[ProductRow]:
+        """The owner's product rows in their order (crm.lead.productrows.get)."""
+        return await self._client.run(self.calls.get(owner_id))
+
+    async def set(self, owner_id: int, rows: Sequence[ProductRow | Mapping[str, Any]]) -> bool:
+        """Replace ALL product rows of the owner with ``rows`` (``[]`` removes them all) (crm.lead.productrows.set)."""
+        return await self._client.run(self.calls.set(owner_id, rows))
+
+
+class AsyncLeadUserFieldAPI:
+    """Custom fields of leads."""
+
+    def __init__(self, client: AsyncEngine, calls: LeadUserFieldCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    async def add(self, fields: UserField | Mapping[str, Any]) -> int:
+        """Create a custom field and return its id (needs CRM admin rights) (crm.lead.userfield.add)."""
+        return await self._client.run(self.calls.add(fields))
+
+    async def delete(self, id: int) -> bool:
+        """Delete a custom field; its stored values go with it (crm.lead.userfield.delete)."""
+        return await self._client.run(self.calls.delete(id))
+
+    async def get(self, id: int) -> UserField:
+        """One field with labels as language maps (crm.lead.userfield.get)."""
+        return await self._client.run(self.calls.get(id))
+
+    async def list(self, *, filter: Mapping[str, Any] | None=None, order: Mapping[str, str] | None=None, lang: str | None=None) -> builtins.list[UserField]:
+        """Every matching field in one answer, labels as strings of ``lang`` (crm.lead.userfield.list)."""
+        return await self._client.run(self.calls.list(filter=filter, order=order, lang=lang))
+
+    async def update(self, id: int, fields: UserField | Mapping[str, Any]) -> bool:
+        """Change labels, flags, settings or enumeration items (not name or type) (crm.lead.userfield.update)."""
+        return await self._client.run(self.calls.update(id, fields))
+
+
+class AsyncPresetAPI:
+    """Requisite templates: which ``RQ_*`` fields the form of a country shows (crm.requisite.preset.*)."""
+
+    def __init__(self, client: AsyncEngine, calls: PresetCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    async def countries(self) -> builtins.list[Country]:
+        """Countries that have their own preset field sets (crm.requisite.preset.countries)."""
+        return await self._client.run(self.calls.countries())
+
+    async def fields(self) -> dict[str, FieldInfo]:
+        """Descriptions of the preset fields (crm.requisite.preset.fields)."""
+        return await self._client.run(self.calls.fields())
+
+    async def fields_of(self, preset_id: int) -> builtins.list[PresetField]:
+        """The ``RQ_*`` fields a preset shows, in form order (crm.requisite.preset.field.list)."""
+        return await self._client.run(self.calls.fields_of(preset_id))
+
+    async def for_country(self, country_id: int, *, active_only: bool=False) -> builtins.list[Preset]:
+        """Every preset of a country (Russia is 1; see ``countries()``) (crm.requisite.preset.list)."""
+        return await self._client.run(self.calls.for_country(country_id, active_only=active_only))
+
+    async def get(self, id: int) -> Preset:
+        """One preset by id (crm.requisite.preset.get)."""
+        return await self._client.run(self.calls.get(id))
+
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> AsyncIterator[Preset]: ...
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> AsyncIterator[dict[str, Any]]: ...
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> AsyncIterator[Preset | dict[str, Any]]: ...
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> AsyncIterator[Preset] | AsyncIterator[dict[str, Any]]:
+        """Every matching record, streamed page by page; ``raw=True``: the portal's dicts (crm.requisite.preset.list)."""
+        return cast("AsyncIterator[Preset] | AsyncIterator[dict[str, Any]]", self._client.stream(cast(Any, self.calls.iter_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
+
+    async def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0) -> Page[Preset]:
+        """One page of up to 50 records, with ``total`` and ``next`` (crm.requisite.preset.list)."""
+        return await self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start))
+
+    @overload
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> builtins.list[Preset]: ...
+    @overload
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> builtins.list[dict[str, Any]]: ...
+    @overload
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[Preset] | builtins.list[dict[str, Any]]: ...
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[Preset] | builtins.list[dict[str, Any]]:
+        """Every matching record in one list; ``raw=True``: the portal's dicts (crm.requisite.preset.list)."""
+        return cast("builtins.list[Preset] | builtins.list[dict[str, Any]]", await self._client.run(cast(Any, self.calls.list_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
+
+
+class AsyncRequisiteAPI:
+    """Requisites (legal details) of companies and contacts, with bank details, presets and links."""
+
+    def __init__(self, client: AsyncEngine, calls: RequisiteCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    async def add(self, fields: Requisite | Mapping[str, Any], *, check: bool=True) -> int:
+        """Create a record and return its id; unknown or read-only fields are refused first (crm.requisite.add)."""
+        return await self._client.run(self.calls.add(fields, check=check))
+
+    @cached_property
+    def bankdetail(self) -> AsyncBankDetailAPI:
+        """Bank details of requisites (crm.requisite.bankdetail.*)."""
+        return AsyncBankDetailAPI(self._client, self.calls.bankdetail)
+
+    async def delete(self, id: int) -> bool:
+        """Delete a record (crm.requisite.delete)."""
+        return await self._client.run(self.calls.delete(id))
+
+    async def fields(self) -> dict[str, FieldInfo]:
+        """Descriptions of every field, custom ones included (crm.requisite.fields)."""
+        return await self._client.run(self.calls.fields())
+
+    async def for_owner(self, entity_type_id: int, entity_id: int) -> builtins.list[Requisite]:
+        """Every requisite of a company (4) or contact (3) (crm.requisite.list)."""
+        return await self._client.run(self.calls.for_owner(entity_type_id, entity_id))
+
+    async def get(self, id: int) -> Requisite:
+        """One record by id (crm.requisite.get)."""
+        return await self._client.run(self.calls.get(id))
+
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> AsyncIterator[Requisite]: ...
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> AsyncIterator[dict[str, Any]]: ...
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> AsyncIterator[Requisite | dict[str, Any]]: ...
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> AsyncIterator[Requisite] | AsyncIterator[dict[str, Any]]:
+        """Every matching record, streamed page by page; ``raw=True``: the portal's dicts (crm.requisite.list)."""
+        return cast("AsyncIterator[Requisite] | AsyncIterator[dict[str, Any]]", self._client.stream(cast(Any, self.calls.iter_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
+
+    @cached_property
+    def link(self) -> AsyncRequisiteLinkAPI:
+        """Which requisites a deal, quote or invoice uses (crm.requisite.link.*)."""
+        return AsyncRequisiteLinkAPI(self._client, self.calls.link)
+
+    async def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0) -> Page[Requisite]:
+        """One page of up to 50 records, with ``total`` and ``next`` (crm.requisite.list)."""
+        return await self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start))
+
+    @overload
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> builtins.list[Requisite]: ...
+    @overload
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> builtins.list[dict[str, Any]]: ...
+    @overload
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[Requisite] | builtins.list[dict[str, Any]]: ...
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[Requisite] | builtins.list[dict[str, Any]]:
+        """Every matching record in one list; ``raw=True``: the portal's dicts (crm.requisite.list)."""
+        return cast("builtins.list[Requisite] | builtins.list[dict[str, Any]]", await self._client.run(cast(Any, self.calls.list_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
+
+    @cached_property
+    def preset(self) -> AsyncPresetAPI:
+        """Requisite templates and their fields (crm.requisite.preset.*)."""
+        return AsyncPresetAPI(self._client, self.calls.preset)
+
+    async def update(self, id: int, fields: Requisite | Mapping[str, Any], *, check: bool=True) -> bool:
+        """Change the given fields of a record; the others stay as they are (crm.requisite.update)."""
+        return await self._client.run(self.calls.update(id, fields, check=check))
+
+    @cached_property
+    def userfield(self) -> AsyncRequisiteUserFieldAPI:
+        """Custom fields of requisites (crm.requisite.userfield.*)."""
+        return AsyncRequisiteUserFieldAPI(self._client, self.calls.userfield)
+
+
+class AsyncRequisiteLinkAPI:
+    """Which requisites and bank details a deal, quote or invoice uses."""
+
+    def __init__(self, client: AsyncEngine, calls: RequisiteLinkCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    async def fields(self) -> dict[str, FieldInfo]:
+        """Descriptions of the link fields (crm.requisite.link.fields)."""
+        return await self._client.run(self.calls.fields())
+
+    async def get(self, entity_type_id: int, entity_id: int) -> RequisiteLink:
+        """The requisites an object uses; NotFoundError when none were registered (crm.requisite.link.get)."""
+        return await self._client.run(self.calls.get(entity_type_id, entity_id))
+
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> AsyncIterator[RequisiteLink]: ...
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> AsyncIterator[dict[str, Any]]: ...
+    @overload
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> AsyncIterator[RequisiteLink | dict[str, Any]]: ...
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> AsyncIterator[RequisiteLink] | AsyncIterator[dict[str, Any]]:
+        """Every matching record, streamed page by page; ``raw=True``: the portal's dicts (crm.requisite.link.list)."""
+        return cast("AsyncIterator[RequisiteLink] | AsyncIterator[dict[str, Any]]", self._client.stream(cast(Any, self.calls.iter_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
+
+    async def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0) -> Page[RequisiteLink]:
+        """One page of up to 50 records, with ``total`` and ``next`` (crm.requisite.link.list)."""
+        return await self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start))
+
+    @overload
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> builtins.list[RequisiteLink]: ...
+    @overload
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> builtins.list[dict[str, Any]]: ...
+    @overload
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[RequisiteLink] | builtins.list[dict[str, Any]]: ...
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[RequisiteLink] | builtins.list[dict[str, Any]]:
+        """Every matching record in one list; ``raw=True``: the portal's dicts (crm.requisite.link.list)."""
+        return cast("builtins.list[RequisiteLink] | builtins.list[dict[str, Any]]", await self._client.run(cast(Any, self.calls.list_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
+
+    async def register(self, entity_type_id: int, entity_id: int, *, requisite_id: int | None=None, bank_detail_id: int | None=None, mc_requisite_id: int | None=None, mc_bank_detail_id: int | None=None) -> bool:
+        """Set the requisites an object uses; ``None`` means "not selected" (crm.requisite.link.register)."""
+        return await self._client.run(self.calls.register(entity_type_id, entity_id, requisite_id=requisite_id, bank_detail_id=bank_detail_id, mc_requisite_id=mc_requisite_id, mc_bank_detail_id=mc_bank_detail_id))
+
+    async def unregister(self, entity_type_id: int, entity_id: int) -> bool:
+        """Forget which requisites an object uses (crm.requisite.link.unregister)."""
+        return await self._client.run(self.calls.unregister(entity_type_id, entity_id))
+
+
+class AsyncRequisiteUserFieldAPI:
+    """Custom fields of requisites (``UF_CRM_*``; string, boolean, double and datetime types)."""
+
+    def __init__(self, client: AsyncEngine, calls: RequisiteUserFieldCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    async def add(self, fields: UserField | Mapping[str, Any]) -> int:
+        """Create a custom field and return its id (needs CRM admin rights) (crm.requisite.userfield.add)."""
+        return await self._client.run(self.calls.add(fields))
+
+    async def delete(self, id: int) -> bool:
+        """Delete a custom field; its stored values go with it (crm.requisite.userfield.delete)."""
+        return await self._client.run(self.calls.delete(id))
+
+    async def get(self, id: int) -> UserField:
+        """One field with labels as language maps (crm.requisite.userfield.get)."""
+        return await self._client.run(self.calls.get(id))
+
+    async def list(self, *, filter: Mapping[str, Any] | None=None, order: Mapping[str, str] | None=None, lang: str | None=None) -> builtins.list[UserField]:
+        """Every matching field in one answer, labels as strings of ``lang`` (crm.requisite.userfield.list)."""
+        return await self._client.run(self.calls.list(filter=filter, order=order, lang=lang))
+
+    async def update(self, id: int, fields: UserField | Mapping[str, Any]) -> bool:
+        """Change labels, flags, settings or enumeration items (not name or type) (crm.requisite.userfield.update)."""
+        return await self._client.run(self.calls.update(id, fields))
+
+
+class AsyncStageHistoryAPI:
+    """Stage changes of leads, deals and smart processes, oldest first by id (crm.stagehistory.*)."""
+
+    def __init__(self, client: AsyncEngine, calls: StageHistoryCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    def iter_all(self, entity_type_id: int, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None) -> AsyncIterator[StageHistoryItem]:
+        """Every matching stage change, streamed (keyset by ``ID`` unless ordered) (crm.stagehistory.list)."""
+        return self._client.stream(self.calls.iter_all(entity_type_id, filter=filter, select=select, order=order, limit=limit))
+
+    async def list(self, entity_type_id: int, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0) -> Page[StageHistoryItem]:
+        """One page of up to 50 stage changes of one entity type (crm.stagehistory.list)."""
+        return await self._client.run(self.calls.list(entity_type_id, filter=filter, select=select, order=order, start=start))
+
+    async def list_all(self, entity_type_id: int, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None) -> builtins.list[StageHistoryItem]:
+        """Every matching stage change in one list (crm.stagehistory.list)."""
+        return await self._client.run(self.calls.list_all(entity_type_id, filter=filter, select=select, order=order, limit=limit))
+
+
+class AsyncStatusAPI:
+    """Directories: lead statuses, deal stages, sources, types, industries (crm.status.*)."""
+
+    def __init__(self, client: AsyncEngine, calls: StatusCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    async def add(self, fields: Status | Mapping[str, Any]) -> int:
+        """Add a row (``C{N}:`` is prefixed in funnel N by the portal); returns its id (crm.status.add)."""
+        return await self._client.run(self.calls.add(fields))
+
+    async def deal_stages(self, category_id: int=0) -> builtins.list[Status]:
+        """The stages of a deal funnel in order (0 = the default funnel) (crm.status.list)."""
+        return await self._client.run(self.calls.deal_stages(category_id))
+
+    async def delete(self, id: int, *, forced: bool=False) -> bool:
+        """Delete a row; system rows need ``forced=True`` (crm.status.delete)."""
+        return await self._client.run(self.calls.delete(id, forced=forced))
+
+    async def entity_items(self, entity_id: str) -> builtins.list[Status]:
+        """``NAME``/``SORT``/``STATUS_ID`` of one directory's rows (crm.status.entity.items)."""
+        return await self._client.run(self.calls.entity_items(entity_id))
+
+    async def entity_types(self) -> builtins.list[StatusEntityType]:
+        """The portal's directories, deal funnels' stage directories included (crm.status.entity.types)."""
+        return await self._client.run(self.calls.entity_types())
+
+    async def fields(self) -> dict[str, FieldInfo]:
+        """Descriptions of directory row fields (crm.status.fields)."""
+        return await self._client.run(self.calls.fields())
+
+    async def get(self, id: int) -> Status:
+        """One directory row by its numeric id (crm.status.get)."""
+        return await self._client.run(self.calls.get(id))
+
+    async def list(self, *, filter: Mapping[str, Any] | None=None, order: Mapping[str, str] | None=None) -> builtins.list[Status]:
+        """Every matching directory row in one answer (crm.status.list)."""
+        return await self._client.run(self.calls.list(filter=filter, order=order))
+
+    async def stages(self, entity_id: str) -> builtins.list[Status]:
+        """The rows of one directory (``STATUS``, ``DEAL_STAGE_1`` ...) by ``SORT`` (crm.status.list)."""
+        return await self._client.run(self.calls.stages(entity_id))
+
+    async def update(self, id: int, fields: Status | Mapping[str, Any]) -> bool:
+        """Change a row's name, sort, colour or semantics (crm.status.update)."""
+        return await self._client.run(self.calls.update(id, fields))
+
+
+class AsyncTimelineAPI:
+    """The timeline of CRM objects (crm.timeline.*)."""
+
+    def __init__(self, client: AsyncEngine, calls: TimelineCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    @cached_property
+    def comment(self) -> AsyncTimelineCommentAPI:
+        """Timeline comments (crm.timeline.comment.*)."""
+        return AsyncTimelineCommentAPI(self._client, self.calls.comment)
+
+
+class AsyncTimelineCommentAPI:
+    """Timeline comments (crm.timeline.comment.*)."""
+
+    def __init__(self, client: AsyncEngine, calls: TimelineCommentCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    async def add(self, entity_type: str | int, entity_id: int, comment: str, *, author_id: int | None=None) -> int:
+        """Add a comment to an object's timeline and return its id (crm.timeline.comment.add)."""
+        return await self._client.run(self.calls.add(entity_type, entity_id, comment, author_id=author_id))
+
+    async def delete(self, id: int) -> bool:
+        """Delete a comment (crm.timeline.comment.delete)."""
+        return await self._client.run(self.calls.delete(id))
+
+    async def get(self, id: int) -> TimelineComment:
+        """One comment (crm.timeline.comment.get)."""
+        return await self._client.run(self.calls.get(id))
+
+    async def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0) -> Page[TimelineComment]:
+        """One page of comments, e.g. ``filter={"ENTITY_ID": 5, ...}`` (crm.timeline.comment.list)."""
+        return await self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start))
+
+    async def update(self, id: int, comment: str) -> int:
+        """Change a comment's text; returns its id (crm.timeline.comment.update)."""
+        return await self._client.run(self.calls.update(id, comment))
+
+
+class AsyncTodoAPI:
+    """To-dos (crm.activity.todo.*)."""
+
+    def __init__(self, client: AsyncEngine, calls: TodoCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    async def add(self, owner_type_id: int, owner_id: int, deadline: datetime | date | str, *, title: str | None=None, description: str | None=None, responsible_id: int | None=None, parent_activity_id: int | None=None, ping_offsets: Iterable[int] | None=None, color_id: str | None=None) -> int:
+        """Create a to-do on a CRM object and return its activity id (crm.activity.todo.add)."""
+        return await self._client.run(self.calls.add(owner_type_id, owner_id, deadline, title=title, description=description, responsible_id=responsible_id, parent_activity_id=parent_activity_id, ping_offsets=ping_offsets, color_id=color_id))
+
+
+class AsyncUserAPI:
+    """Employees (scope ``user``)."""
+
+    def __init__(self, client: AsyncEngine, calls: UserCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    async def current(self) -> User:
+        """The user the webhook or token acts as (user.current)."""
+        return await self._client.run(self.calls.current())

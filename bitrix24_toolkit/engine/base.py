@@ -1,0 +1,93 @@
+"""What the two clients share beyond the protocol core: their settings and the read-only views of them."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+import httpx
+
+from ..errors import InvalidInputError
+from ..protocol.call import Call, KnownFields
+from ..protocol.envelope import APIResponse
+from .core import ClientCore, Encoding, PortalMovedHook
+from .fields import FieldCache
+from .limiter import LimiterState, Limits, limiter_for
+from .oauth import OAuth
+from .retry import RetryPolicy
+from .settings import resolve_auth, resolve_timeout
+
+__all__ = ["ClientBase"]
+
+T = TypeVar("T")
+
+
+class ClientBase:
+    """Settings common to :class:`~bitrix24_toolkit.Bitrix24` and :class:`~bitrix24_toolkit.AsyncBitrix24`."""
+
+    _core: ClientCore
+
+    def _configure(
+        self,
+        webhook_url: str | None,
+        auth: OAuth | None,
+        *,
+        timeout: float | httpx.Timeout | None,
+        encoding: Encoding,
+        user_agent: str,
+        on_portal_moved: PortalMovedHook | None,
+        check_fields: bool,
+        limits: Limits,
+        retry: RetryPolicy | None,
+        max_concurrency: int,
+    ) -> None:
+        if encoding not in ("json", "form"):
+            raise InvalidInputError(f"encoding must be 'json' or 'form', not {encoding!r}", field="encoding")
+        credentials = resolve_auth(webhook_url, auth)
+        self._core = ClientCore(
+            credentials,
+            timeout=resolve_timeout(timeout),
+            encoding=encoding,
+            user_agent=user_agent,
+            on_portal_moved=on_portal_moved,
+            limiter=limiter_for(credentials.domain, limits),
+        )
+        #: when and how failed calls are repeated (see ``docs/limits.md``); ``RetryPolicy(attempts=1)``: never
+        self.retry = retry if retry is not None else RetryPolicy()
+        #: how many requests independent steps (batch chunks, ID ranges) may have in flight at once
+        self.max_concurrency = max_concurrency
+        #: check write fields against ``*.fields`` before sending (typos would be dropped silently)
+        self.check_fields = check_fields
+        #: this client's field descriptions of its portal (see :mod:`bitrix24_toolkit.engine.fields`)
+        self.field_cache = FieldCache()
+
+    def _value(self, call: Call[T], response: APIResponse) -> T:
+        """The parsed value of an answer; field descriptions (``call.describes``) also refresh the cache."""
+        value = call.parse(response)
+        if call.describes is not None:
+            self.field_cache.put(call.describes, value)
+        return value
+
+    def _cached_fields(self, step: KnownFields) -> tuple[bool, Any]:
+        """``(True, fields)`` when the step is answered without a request (cached, or checks off)."""
+        if not self.check_fields:
+            return True, None
+        cached = self.field_cache.get(step.key)
+        return cached is not None, cached
+
+    @property
+    def portal(self) -> str:
+        """The portal's REST base URL, secrets masked."""
+        return self._core.portal
+
+    @property
+    def domain(self) -> str:
+        """The portal's host (updated when the portal moves)."""
+        return self._core.domain
+
+    @property
+    def limits(self) -> LimiterState | None:
+        """A snapshot of the pacing state shared by every client of this portal (``None``: no pacing)."""
+        return self._core.limiter.snapshot() if self._core.limiter is not None else None
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(portal={self.portal!r})"

@@ -1,0 +1,277 @@
+"""Funnel statistics as pure functions over plain data (no I/O): snapshot, breakdowns, lead funnel.
+
+The inputs are small frozen records (:class:`DealRecord`, :class:`LeadRecord`, and
+:class:`~._report.Stage`); :mod:`._funnel` fetches them from a portal. Stage order is the
+portal's: stages in progress by ``SORT``, then the success stage, then the failure stages.
+
+"Reached" is the cumulative count Bitrix24's funnel chart shows: for a stage in progress, the deals in it
+now, in any later stage in progress, or won; for the success stage, the won deals; a failure stage counts
+only itself (a lost deal's furthest stage is known only from history, see :mod:`._flow_stats`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from ...errors import InvalidInputError
+from ._report import (
+    BreakdownRow,
+    FunnelBreakdown,
+    FunnelSnapshot,
+    LeadFunnel,
+    LeadSourceRow,
+    Stage,
+    StageRow,
+)
+
+__all__ = [
+    "DealRecord",
+    "LeadRecord",
+    "Period",
+    "breakdown",
+    "in_period",
+    "lead_stats",
+    "order_stages",
+    "ratio",
+    "snapshot",
+]
+
+#: ``(start, end)``: start included, end excluded; dates mean the portal's local days
+Period = tuple[dt.date | dt.datetime | None, dt.date | dt.datetime | None]
+_RANK = {"P": 0, "S": 1, "F": 2}
+
+
+@dataclass(frozen=True)
+class DealRecord:
+    """What the statistics need of a deal."""
+
+    id: int
+    stage_id: str
+    amount: Decimal = Decimal(0)
+    currency: str = ""
+    category_id: int = 0
+    assigned_by_id: int | None = None
+    source_id: str | None = None
+    created: dt.datetime | None = None
+    lead_id: int | None = None
+
+
+@dataclass(frozen=True)
+class LeadRecord:
+    """What the statistics need of a lead."""
+
+    id: int
+    status_id: str
+    source_id: str | None = None
+    created: dt.datetime | None = None
+    assigned_by_id: int | None = None
+
+
+def ratio(part: int, whole: int) -> float | None:
+    """``part / whole``, ``None`` when ``whole`` is 0."""
+    return part / whole if whole else None
+
+
+def order_stages(stages: Iterable[Stage]) -> list[Stage]:
+    """Stages in portal order: in progress by ``SORT``, then success, then failure (stable)."""
+    return sorted(stages, key=lambda s: (_RANK.get(s.semantics, 0), s.sort))
+
+
+def _bound(value: dt.date | dt.datetime, moment: dt.datetime) -> tuple[Any, Any]:
+    """Comparable forms of a period bound and a moment (dates compare with the moment's local day)."""
+    if not isinstance(value, dt.datetime):
+        return value, moment.date()
+    if value.tzinfo is None or moment.tzinfo is None:
+        return value.replace(tzinfo=None), moment.replace(tzinfo=None)
+    return value, moment
+
+
+def in_period(moment: dt.datetime | None, period: Period | None) -> bool:
+    """Whether ``moment`` falls in ``[start, end)`` (no period: always; no moment: only without bounds)."""
+    if period is None:
+        return True
+    start, end = period
+    if moment is None:
+        return start is None and end is None
+    if start is not None:
+        bound, value = _bound(start, moment)
+        if value < bound:
+            return False
+    if end is not None:
+        bound, value = _bound(end, moment)
+        if value >= bound:
+            return False
+    return True
+
+
+def _add(amounts: dict[str, Decimal], currency: str, amount: Decimal) -> None:
+    amounts[currency] = amounts.get(currency, Decimal(0)) + amount
+
+
+def _sorted(amounts: Mapping[str, Decimal]) -> dict[str, Decimal]:
+    return dict(sorted(amounts.items()))
+
+
+def _stage_rows(
+    counts: Mapping[str, int], amounts: Mapping[str, dict[str, Decimal]], stages: Sequence[Stage]
+) -> list[StageRow]:
+    """Rows with the cumulative ``reached`` and conversions (see the module docstring)."""
+    ordered = order_stages(stages)
+    won = sum(counts.get(s.id, 0) for s in ordered if s.semantics == "S")
+    reached: dict[str, int] = {}
+    later = 0
+    for stage in reversed([s for s in ordered if s.semantics == "P"]):
+        later += counts.get(stage.id, 0)
+        reached[stage.id] = later + won
+    rows: list[StageRow] = []
+    chain = [s for s in ordered if s.semantics != "F"]
+    first = reached.get(chain[0].id, won) if chain else 0
+    previous: int | None = None
+    for stage in ordered:
+        count = counts.get(stage.id, 0)
+        value = reached.get(stage.id, count)
+        if stage.semantics == "F":
+            rows.append(StageRow(stage, count, _sorted(amounts.get(stage.id, {})), value, None, None))
+            continue
+        from_previous = None if previous is None else ratio(value, previous)
+        rows.append(
+            StageRow(
+                stage, count, _sorted(amounts.get(stage.id, {})), value, from_previous, ratio(value, first)
+            )
+        )
+        previous = value
+    return rows
+
+
+def snapshot(
+    deals: Iterable[DealRecord],
+    stages: Sequence[Stage],
+    *,
+    category_id: int = 0,
+    filters: Mapping[str, Any] | None = None,
+) -> FunnelSnapshot:
+    """Deals per stage now, amounts per currency, reached counts, conversions, won/lost/open, win rate."""
+    kinds = {s.id: s.semantics for s in stages}
+    counts: Counter[str] = Counter()
+    amounts: dict[str, dict[str, Decimal]] = defaultdict(dict)
+    totals: dict[str, dict[str, Decimal]] = {"P": {}, "S": {}, "F": {}}
+    unknown = 0
+    for deal in deals:
+        kind = kinds.get(deal.stage_id)
+        if kind is None:
+            unknown += 1
+            continue
+        counts[deal.stage_id] += 1
+        _add(amounts[deal.stage_id], deal.currency, deal.amount)
+        _add(totals[kind], deal.currency, deal.amount)
+    by_kind = Counter({kind: 0 for kind in "PSF"})
+    for stage_id, count in counts.items():
+        by_kind[kinds[stage_id]] += count
+    return FunnelSnapshot(
+        category_id=category_id,
+        stages=_stage_rows(counts, amounts, stages),
+        open=by_kind["P"],
+        won=by_kind["S"],
+        lost=by_kind["F"],
+        won_amounts=_sorted(totals["S"]),
+        open_amounts=_sorted(totals["P"]),
+        win_rate=ratio(by_kind["S"], by_kind["S"] + by_kind["F"]),
+        unknown_stage=unknown,
+        filters=dict(filters or {}),
+    )
+
+
+def _month(deal: DealRecord) -> str:
+    return "unknown" if deal.created is None else f"{deal.created.year:04d}-{deal.created.month:02d}"
+
+
+def _responsible(deal: DealRecord) -> str:
+    return "nobody" if deal.assigned_by_id is None else str(deal.assigned_by_id)
+
+
+_GROUPS: dict[str, Callable[[DealRecord], str]] = {"month": _month, "responsible": _responsible}
+
+
+def breakdown(
+    deals: Iterable[DealRecord],
+    stages: Sequence[Stage],
+    by: str,
+    *,
+    category_id: int = 0,
+    labels: Mapping[str, str] | None = None,
+) -> FunnelBreakdown:
+    """Deals grouped by ``"responsible"`` (``ASSIGNED_BY_ID``) or ``"month"`` (of ``DATE_CREATE``)."""
+    key_of = _GROUPS.get(by)
+    if key_of is None:
+        raise InvalidInputError(f"by must be one of {sorted(_GROUPS)}, not {by!r}", field="by")
+    kinds = {s.id: s.semantics for s in stages}
+    groups: dict[str, list[DealRecord]] = defaultdict(list)
+    for deal in deals:
+        if deal.stage_id in kinds:
+            groups[key_of(deal)].append(deal)
+    rows: list[BreakdownRow] = []
+    for key in sorted(groups, key=lambda k: (len(k), k) if by == "responsible" else k):
+        members = groups[key]
+        outcome = Counter(kinds[d.stage_id] for d in members)
+        won_amounts: dict[str, Decimal] = {}
+        for deal in members:
+            if kinds[deal.stage_id] == "S":
+                _add(won_amounts, deal.currency, deal.amount)
+        rows.append(
+            BreakdownRow(
+                key=(labels or {}).get(key, key),
+                total=len(members),
+                open=outcome["P"],
+                won=outcome["S"],
+                lost=outcome["F"],
+                win_rate=ratio(outcome["S"], outcome["S"] + outcome["F"]),
+                won_amounts=_sorted(won_amounts),
+                by_stage=dict(Counter(d.stage_id for d in members)),
+            )
+        )
+    return FunnelBreakdown(category_id=category_id, by=by, rows=rows, stages=order_stages(stages))
+
+
+def lead_stats(
+    leads: Iterable[LeadRecord], statuses: Sequence[Stage], leads_with_deal: Iterable[int]
+) -> LeadFunnel:
+    """Leads per status (with reached counts) and the lead -> deal rate overall and by source."""
+    kinds = {s.id: s.semantics for s in statuses}
+    with_deal = set(leads_with_deal)
+    counts: Counter[str] = Counter()
+    sources: dict[str, Counter[str]] = defaultdict(Counter)
+    total = converted_to_deal = 0
+    for lead in leads:
+        total += 1
+        counts[lead.status_id] += 1
+        bucket = sources[lead.source_id or "unknown"]
+        bucket["leads"] += 1
+        kind = kinds.get(lead.status_id)
+        bucket["converted"] += kind == "S"
+        bucket["junk"] += kind == "F"
+        if lead.id in with_deal:
+            bucket["with_deal"] += 1
+            converted_to_deal += 1
+    by_source = [
+        LeadSourceRow(
+            source_id=source,
+            leads=c["leads"],
+            converted=c["converted"],
+            with_deal=c["with_deal"],
+            junk=c["junk"],
+            deal_rate=ratio(c["with_deal"], c["leads"]),
+        )
+        for source, c in sorted(sources.items(), key=lambda item: (-item[1]["leads"], item[0]))
+    ]
+    return LeadFunnel(
+        statuses=_stage_rows(counts, {}, statuses),
+        by_source=by_source,
+        leads=total,
+        with_deal=converted_to_deal,
+        deal_rate=ratio(converted_to_deal, total),
+    )

@@ -1,0 +1,1 @@
+"""Development tools of bitrix24-toolkit (not shipped in the package)."""
