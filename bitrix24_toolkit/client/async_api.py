@@ -34,7 +34,12 @@ from ..services.requisites import BankDetailCalls, RequisiteCalls, RequisiteUser
 from ..services.root import CrmCalls, UserCalls
 from ..services.stagehistory import StageHistoryCalls
 from ..services.timeline import TimelineCalls, TimelineCommentCalls
-from ..services.userfields import CompanyUserFieldCalls, ContactUserFieldCalls, DealUserFieldCalls, LeadUserFieldCalls
+from ..services.userfields import (
+    CompanyUserFieldCalls,
+    ContactUserFieldCalls,
+    DealUserFieldCalls,
+    LeadUserFieldCalls,
+)
 
 if TYPE_CHECKING:
     from ..engine.async_engine import AsyncEngine

@@ -1,4 +1,4 @@
-"""``AsyncEngine``: the asynchronous send loop under :class:`~bitrix24_toolkit.AsyncBitrix24` (no namespaces)."""
+"""``AsyncEngine``: the asyncio send loop under :class:`~bitrix24_toolkit.AsyncBitrix24` (no namespaces)."""
 
 from __future__ import annotations
 

@@ -71,7 +71,11 @@ class StageHistoryCalls:
         """One page of up to 50 stage changes of one entity type (crm.stagehistory.list)."""
         params = self._params(entity_type_id, filter, select, order)
         return page_call(
-            "crm.stagehistory.list", params, StageHistoryItem.model_validate, start=start or None, wrapper="items"
+            "crm.stagehistory.list",
+            params,
+            StageHistoryItem.model_validate,
+            start=start or None,
+            wrapper="items",
         )
 
     def iter_all(

@@ -14,10 +14,10 @@ import httpx
 import pytest
 
 from bitrix24_toolkit import Bitrix24, errors
+from bitrix24_toolkit import helpers as ru
 from bitrix24_toolkit.engine.retry import RetryPolicy
 from bitrix24_toolkit.events import errors as event_errors
 from bitrix24_toolkit.events import parse_event, parse_robot_request
-from bitrix24_toolkit import helpers as ru
 from bitrix24_toolkit.protocol.batch import Ref
 from bitrix24_toolkit.testing.emulator import Emulator
 

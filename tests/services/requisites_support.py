@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from bitrix24_toolkit.services.addresses import AddressCalls
 from bitrix24_toolkit.client.async_api import AsyncAddressAPI, AsyncRequisiteAPI
-from bitrix24_toolkit.services.requisites import RequisiteCalls
 from bitrix24_toolkit.client.sync_api import AddressAPI, RequisiteAPI
+from bitrix24_toolkit.services.addresses import AddressCalls
+from bitrix24_toolkit.services.requisites import RequisiteCalls
 from bitrix24_toolkit.testing.emulator import Emulator
 from tests.conftest import AwaitableClient
 

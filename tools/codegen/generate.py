@@ -184,7 +184,11 @@ def _import_lines(names: set[str], classes: list[type]) -> tuple[list[str], list
         line = f"from {{}} import {', '.join(sorted(imported, key=_isort_key))}"
         if source.startswith("bitrix24_toolkit."):
             relative = source.replace("bitrix24_toolkit.client.", ".").replace("bitrix24_toolkit.", "..")
-            local.append(line.format(relative))
+            text = line.format(relative)
+            if len(text) > 110:  # isort's wrapped form, as ruff expects
+                names = ",\n".join(f"    {n}" for n in sorted(imported, key=_isort_key))
+                text = f"from {relative} import (\n{names},\n)"
+            local.append(text)
         else:
             stdlib.append(line.format(source))
     local.sort(key=lambda text: (not text.startswith("from .."), text))
