@@ -41,7 +41,8 @@ class Portal:
     def ok(self, method: str, params: dict[str, Any] | None = None) -> Any:
         """The ``result`` of a call that must succeed (HTTP 200, no ``error``)."""
         answer = self.call(method, params)
-        assert answer.status == 200 and "error" not in answer.body, (method, answer.status, answer.body)
+        assert answer.status == 200, (method, answer.status, answer.body)
+        assert "error" not in answer.body, (method, answer.body)
         return answer.body["result"]
 
     def error(self, method: str, params: dict[str, Any] | None, expected: DocError) -> Answer:
@@ -49,7 +50,9 @@ class Portal:
         answer = self.call(method, params)
         got = (answer.status, answer.body.get("error"), answer.body.get("error_description"))
         want_desc = expected.description if expected.description is not None else got[2]
-        assert got == (expected.status, expected.code, want_desc), f"{method}: got {got}, page says {expected}"
+        assert got == (expected.status, expected.code, want_desc), (
+            f"{method}: got {got}, page says {expected}"
+        )
         assert "time" not in answer.body, "error answers carry no time"
         return answer
 

@@ -19,8 +19,28 @@ from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
-    "ANY", "BOOL", "DATE", "DATETIME", "DECSTR", "DICT", "FLOAT", "INT", "INTSTR", "LIST", "NUM", "STR", "YN",
-    "DocError", "MethodDoc", "Obj", "ListOf", "Opt", "OneOf", "Token", "assert_shape", "diff",
+    "ANY",
+    "BOOL",
+    "DATE",
+    "DATETIME",
+    "DECSTR",
+    "DICT",
+    "FLOAT",
+    "INT",
+    "INTSTR",
+    "LIST",
+    "NUM",
+    "STR",
+    "YN",
+    "DocError",
+    "ListOf",
+    "MethodDoc",
+    "Obj",
+    "OneOf",
+    "Opt",
+    "Token",
+    "assert_shape",
+    "diff",
 ]
 
 
@@ -121,7 +141,9 @@ def diff(value: Any, spec: Any, path: str = "result") -> list[str]:
                 out.append(f"{path}: undocumented keys {extra}")
         return out
     if callable(spec):
-        return [] if spec(value) else [f"{path}: fails {getattr(spec, '__name__', spec)!s}, got {value!r:.80}"]
+        return (
+            [] if spec(value) else [f"{path}: fails {getattr(spec, '__name__', spec)!s}, got {value!r:.80}"]
+        )
     if value != spec or type(value) is not type(spec):
         return [f"{path}: expected {spec!r}, got {value!r:.80}"]
     return []

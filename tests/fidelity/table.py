@@ -1,5 +1,6 @@
-"""The fidelity table of ``docs/testing.md``, built from ``tests/fidelity/facts``: ``python -m tests.fidelity.table``
-rewrites it (``--check`` only compares)."""
+"""The fidelity table of ``docs/testing.md``, built from ``tests/fidelity/facts``.
+
+``python -m tests.fidelity.table`` rewrites it (``--check`` only compares)."""
 
 from __future__ import annotations
 
@@ -47,7 +48,9 @@ def main(argv: list[str]) -> int:
         return 0 if current() == table else 1
     text = DOC.read_text(encoding="utf-8")
     old = current()
-    DOC.write_text(text.replace(old, table) if old else text.rstrip("\n") + "\n\n" + table + "\n", encoding="utf-8")
+    DOC.write_text(
+        text.replace(old, table) if old else text.rstrip("\n") + "\n\n" + table + "\n", encoding="utf-8"
+    )
     return 0
 
 

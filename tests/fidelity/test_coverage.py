@@ -1,4 +1,4 @@
-"""Every emulated method has its official page recorded, a fidelity test that calls it, and a row in the docs."""
+"""Every emulated method has its official page recorded, a fidelity test calling it, a row in the docs."""
 
 from __future__ import annotations
 
