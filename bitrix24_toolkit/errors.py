@@ -17,8 +17,16 @@ Every exception the library raises derives from :class:`Bitrix24Error`::
     │   └── ServerError              INTERNAL_SERVER_ERROR, other 5xx answers
     ├── TransportError               the request could not be completed (connection failed, reset, ...)
     │   └── RequestTimeout           no answer within the timeout
-    ├── ResponseFormatError          the answer is not a Bitrix24 envelope (HTML page, truncated JSON)
+    ├── ResponseFormatError          the answer is not a Bitrix24 envelope (HTML page, truncated JSON,
+    │                                JSON nested too deep, ``true`` where an id belongs)
+    │   └── RedirectRefusedError     a redirect not followed (https -> http, ...): the call was not run
+    ├── NotAppliedError              the portal answered a write with ``false``: nothing was changed
+    ├── TokenRefreshError            (also an AuthenticationError) refused with ``expired_token`` and the
+    │                                refresh failed: nothing was stored
     └── OutcomeUnknownError          a write failed in a way that may have applied it: never repeated
+
+Every error survives a ``pickle`` round trip (multiprocessing workers, caches) with its attributes, and
+with its ``__cause__`` when that is one of ours.
 
 The mapping from the portal's ``error`` codes to these classes is one table, compared case-insensitively:
 :data:`ERROR_TABLE` (code -> class) and :data:`ERROR_STATUS` (code -> HTTP status) are two views of its rows.
@@ -68,21 +76,25 @@ __all__ = [
     "Bitrix24Error",
     "InvalidInputError",
     "MethodNotFoundError",
+    "NotAppliedError",
     "NotFoundError",
     "OperationTimeLimitError",
     "OutcomeUnknownError",
     "OverloadError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RedirectRefusedError",
     "RequestTimeout",
     "ResponseFormatError",
     "ServerError",
     "TokenExpiredError",
+    "TokenRefreshError",
     "TransportError",
     "error_class_for",
     "leaves_outcome_unknown",
     "make_api_error",
     "outcome_unknown",
+    "short_repr",
     "status_for",
     "with_method",
 ]
@@ -90,8 +102,42 @@ __all__ = [
 E = TypeVar("E", bound=BaseException)
 
 
+def short_repr(value: Any, limit: int = 60) -> str:
+    """A short ``repr`` for an error message: a huge int is described, never converted to text (Python
+    refuses ints over 4,300 digits), a failing ``repr`` gives the type, a long one is cut."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
+        return f"an int of {value.bit_length()} bits"
+    try:
+        text = repr(value)
+    except Exception:  # a failing repr, a huge int inside a container, a structure nested too deep
+        return f"a {type(value).__name__}"
+    return text if len(text) <= limit else f"{text[: max(10, limit - 3)]}..."
+
+
 class Bitrix24Error(Exception):
     """Base class of every error raised by bitrix24-toolkit."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt without calling ``__init__`` (subclasses have keyword-only or differently shaped
+        # constructors): ``args`` as they are, then every attribute; a cause of ours travels along.
+        state = dict(vars(self))
+        cause = self.__cause__
+        if isinstance(cause, Bitrix24Error):
+            state["__cause__"] = cause
+        return (_rebuild_error, (type(self), self.args), state)
+
+    def __setstate__(self, state: dict[str, Any] | None) -> None:
+        state = dict(state or {})
+        cause = state.pop("__cause__", None)
+        vars(self).update(state)
+        if cause is not None:
+            self.__cause__ = cause
+
+
+def _rebuild_error(cls: type[Bitrix24Error], args: tuple[Any, ...]) -> Bitrix24Error:
+    error = cls.__new__(cls, *args)
+    error.args = args
+    return error
 
 
 class InvalidInputError(Bitrix24Error, ValueError):
@@ -138,21 +184,6 @@ class APIError(Bitrix24Error):
             f"{type(self).__name__}(code={self.code!r}, description={self.description!r}, "
             f"status_code={self.status_code!r}, method={self.method!r})"
         )
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        # Keyword-only constructor: teach pickle (multiprocessing, caches) how to rebuild us; the state
-        # keeps what subclasses add (``retry_after``, ``reset_at``).
-        return (
-            _rebuild_api_error,
-            (type(self), self.code, self.description, self.status_code, self.method),
-            dict(vars(self)),
-        )
-
-
-def _rebuild_api_error(
-    cls: type[APIError], code: str, description: str, status_code: int | None, method: str | None
-) -> APIError:
-    return cls(code=code, description=description, status_code=status_code, method=method)
 
 
 class AuthenticationError(APIError):
@@ -251,15 +282,67 @@ class ResponseFormatError(Bitrix24Error):
         self.snippet = snippet
         self.method = method
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        # Keyword-only constructor: teach pickle how to rebuild us.
-        return (_rebuild_format_error, (type(self), str(self), self.status_code, self.snippet, self.method))
+
+class RedirectRefusedError(ResponseFormatError):
+    """The portal answered a redirect the client will not follow; the call was not sent there.
+
+    ``reason`` says why (``downgrade``: https to http, which would send the webhook secret or token in
+    clear; ``credentials``: a user/password in the new address; ``internal``: a public portal pointing at
+    a loopback/private address; ``again``: a second move). A redirect without a usable ``Location`` is a
+    plain :class:`ResponseFormatError` (an unreadable answer).
+    ``location`` is the target with secrets masked. A redirect answer is not a result: the portal did not
+    run the call, so it is never an unknown outcome (unlike the other :class:`ResponseFormatError`).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        reason: str,
+        status_code: int | None = None,
+        location: str = "",
+        method: str | None = None,
+    ) -> None:
+        super().__init__(message, status_code=status_code, snippet=location, method=method)
+        self.reason = reason
+        self.location = location
 
 
-def _rebuild_format_error(
-    cls: type[ResponseFormatError], message: str, status_code: int | None, snippet: str, method: str | None
-) -> ResponseFormatError:
-    return cls(message, status_code=status_code, snippet=snippet, method=method)
+class NotAppliedError(Bitrix24Error):
+    """The portal answered a write with ``false`` (or another documented "not done"): nothing changed."""
+
+    def __init__(self, message: str, *, method: str | None = None, result: Any = None) -> None:
+        super().__init__(message)
+        self.method = method
+        self.result = result
+
+
+class TokenRefreshError(AuthenticationError):
+    """A call was refused with ``expired_token`` and refreshing the token failed (``__cause__`` says how).
+
+    The portal refused the call before running it: **nothing was stored**, so repeating it later (with
+    a working token) cannot make a duplicate. ``refresh_error`` names the failure of the refresh.
+    """
+
+    def __init__(
+        self,
+        *,
+        code: str,
+        description: str,
+        status_code: int | None = None,
+        method: str | None = None,
+        refresh_error: str = "",
+    ) -> None:
+        self.refresh_error = refresh_error
+        super().__init__(code=code, description=description, status_code=status_code, method=method)
+
+    def _message(self) -> str:
+        what = self.method or "the call"
+        return (
+            f"{what} was refused (expired_token) and refreshing the access token failed "
+            f"({self.refresh_error or 'unknown error'}): nothing was stored; fix the token refresh "
+            "(network, client secret, refresh token) and repeat the call"
+        )
 
 
 class OutcomeUnknownError(Bitrix24Error):
@@ -313,6 +396,7 @@ _ROWS: Final[tuple[tuple[str, type[APIError], int], ...]] = (
     # not found
     ("not_found", NotFoundError, 400),
     ("owner_not_found", NotFoundError, 400),
+    ("error_not_found", NotFoundError, 404),  # crm.*.userfield.get/update/delete pages
     ("error_method_not_found", MethodNotFoundError, 404),  # status (unconfirmed); the emulator: 404
     ("error_manifest_is_not_available", NotFoundError, 404),
     ("portal_deleted", NotFoundError, 500),  # docs: 500; an SDK: 410
@@ -410,6 +494,8 @@ def leaves_outcome_unknown(error: BaseException) -> bool:
     """
     if isinstance(error, TransportError):
         return error.sent
+    if isinstance(error, RedirectRefusedError):
+        return False  # a redirect is no result: the call was not run
     return isinstance(error, ResponseFormatError | ServerError)
 
 

@@ -13,6 +13,32 @@ from bitrix24_toolkit.engine.retry import RetryPolicy
 from bitrix24_toolkit.testing.emulator import Emulator
 
 
+def _import_the_whole_package() -> None:
+    """Import every module of the package now, before any test runs.
+
+    pytest rewrites the asserts of every module of a distribution that provides a plugin (ours does), at
+    import time. CPython 3.11.7 can fail such a rewrite with ``SystemError: AST constructor recursion depth
+    mismatch`` once a test has caught a ``RecursionError`` (hostile deep JSON, deep params): a module
+    imported lazily after that test then fails to import, depending on test order. Importing everything
+    up front does all the rewriting while the interpreter is clean.
+    """
+    import importlib
+    import pkgutil
+
+    import bitrix24_toolkit
+
+    for info in pkgutil.walk_packages(bitrix24_toolkit.__path__, "bitrix24_toolkit."):
+        if info.name.endswith(".__main__"):
+            continue  # running a command is not importing it
+        try:
+            importlib.import_module(info.name)
+        except ImportError:  # an optional extra that is not installed
+            continue
+
+
+_import_the_whole_package()
+
+
 class AwaitableClient:
     """Wraps a sync client (or one of its namespaces) so test bodies can ``await`` it like the async one."""
 

@@ -17,6 +17,7 @@ goes through :func:`~bitrix24_toolkit.engine.redaction.redact`, so a webhook sec
 
 from __future__ import annotations
 
+import csv
 import os
 import sys
 import traceback
@@ -177,6 +178,14 @@ def describe(exc: BaseException, command: str = "b24") -> Failure:
             if isinstance(exc, cls):
                 return Failure(str(exc), _hint_for(exc, hint.format(command=command)), code)
         return Failure(str(exc), _hint_for(exc, "see docs/errors.md"), EXIT_FAILED)
+    if isinstance(exc, ValueError | RecursionError | OverflowError | csv.Error):
+        # input the command could not use (a CSV cell over the field limit, bad encoding, a value of the
+        # wrong type or size): a usage error, not a bug of ours
+        return Failure(
+            f"invalid input: {type(exc).__name__}: {str(exc)[:300]}",
+            f"check the values and files given to '{command}' ('{command} --help' shows the syntax)",
+            EXIT_USAGE,
+        )
     if isinstance(exc, ImportError):
         return Failure(str(exc), "install the extra named above, then run the command again", EXIT_FAILED)
     if isinstance(exc, OSError):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import enum
 import json
@@ -15,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..engine.redaction import redact
+from ..helpers import write_rows
 
 __all__ = ["Format", "cell", "columns_of", "print_csv", "print_json", "print_table", "stdout", "to_json"]
 
@@ -121,7 +121,11 @@ def print_table(
 
 def print_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     """CSV with a header row on stdout (UTF-8, Excel-friendly quoting)."""
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([redact(cell(v)) if not isinstance(v, int | str) else redact(str(v)) for v in row])
+    cells = ([_csv_cell(v) for v in row] for row in rows)
+    write_rows(sys.stdout, columns, cells, lineterminator="\n")  # formula-like cells defused for spreadsheets
+
+
+def _csv_cell(value: Any) -> Any:
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return value  # numbers stay numbers (a negative amount is no formula)
+    return redact(str(value)) if isinstance(value, str) else redact(cell(value))

@@ -59,6 +59,10 @@ def _json_value(key: str, text: str) -> Any:
             f"{key}:= needs a JSON value, got {text!r} ({exc.msg}); quote strings: {key}:='\"text\"'",
             field=key,
         ) from None
+    except (ValueError, RecursionError):  # nested too deep, a number over Python's digit limit
+        raise InvalidInputError(
+            f"{key}:= needs a JSON value of reasonable size and depth, got {text[:60]!r}", field=key
+        ) from None
 
 
 def _substitute(value: Any, found: dict[str, Any]) -> Any:

@@ -1247,3 +1247,11 @@ class UserAPI:
     def current(self) -> User:
         """The user the webhook or token acts as (user.current)."""
         return self._client.run(self.calls.current())
+
+    def get(self, *, filter: Mapping[str, Any] | None=None, sort: str | None=None, order: str | None=None, start: int=0) -> Page[User]:
+        """One page of up to 50 users by filter (``UF_DEPARTMENT``, ``%LAST_NAME``, ...) (user.get)."""
+        return self._client.run(self.calls.get(filter=filter, sort=sort, order=order, start=start))
+
+    def search(self, *, filter: Mapping[str, Any] | None=None, sort: str | None=None, order: str | None=None, start: int=0) -> Page[User]:
+        """One page of users found by personal data (``{"FIND": "Ivan"}``) (user.search)."""
+        return self._client.run(self.calls.search(filter=filter, sort=sort, order=order, start=start))

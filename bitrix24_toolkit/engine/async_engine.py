@@ -10,7 +10,7 @@ from typing import Any, Self, TypeVar, overload
 
 import httpx
 
-from ..errors import Bitrix24Error
+from ..errors import Bitrix24Error, InvalidInputError, short_repr
 from ..protocol.batch import Batch, Outcome
 from ..protocol.call import (
     Call,
@@ -69,6 +69,17 @@ class AsyncEngine(ClientBase):
             retry=retry,
             max_concurrency=max_concurrency,
         )
+        if not isinstance(coalesce, bool):
+            raise InvalidInputError("coalesce must be True or False", field="coalesce")
+        if (
+            isinstance(coalesce_window, bool)
+            or not isinstance(coalesce_window, int | float)
+            or not 0 <= coalesce_window <= 60
+        ):  # NaN fails the range check too
+            raise InvalidInputError(
+                f"coalesce_window must be seconds from 0 to 60, not {short_repr(coalesce_window)}",
+                field="coalesce_window",
+            )
         #: concurrent single calls are sent together in batches (``None`` when switched off)
         self.coalescer = (
             Coalescer(self._send_direct, self._parallel, window=coalesce_window, policy=lambda: self.retry)
@@ -180,7 +191,11 @@ class AsyncEngine(ClientBase):
             if isinstance(step, Pause):
                 await (self.retry.async_sleep or asyncio.sleep)(step.seconds)
             elif isinstance(step, NeedRefresh):
-                await self._refresh(step.used_token)
+                try:
+                    await self._refresh(step.used_token, wait_only=step.wait_only)
+                except Bitrix24Error as exc:
+                    step = flow.throw(exc)  # the exchange says what the refused call means now
+                    continue
             else:
                 reply = await self._transmit(step, call.method)
             try:
@@ -193,12 +208,14 @@ class AsyncEngine(ClientBase):
             return await self._http.send(request, follow_redirects=False)
         except httpx.HTTPError as exc:
             raise self._core.transport_error(exc, method) from exc
+        except httpx.InvalidURL as exc:  # httpx could not even read a redirect's Location
+            raise self._core.unusable_location(exc, method) from None
 
-    async def _refresh(self, used_token: str) -> None:
+    async def _refresh(self, used_token: str, *, wait_only: bool = False) -> None:
         oauth = self._core.auth
         assert isinstance(oauth, OAuth)
         async with oauth.async_lock():
-            if oauth.tokens.access_token != used_token:
+            if wait_only or oauth.tokens.access_token != used_token:
                 return  # another task refreshed while we waited
             response = await self._transmit(oauth.refresh_request(self._core.timeout), "oauth/token")
             oauth.apply_refresh(response)

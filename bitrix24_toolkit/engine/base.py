@@ -6,15 +6,16 @@ from typing import Any, TypeVar
 
 import httpx
 
-from ..errors import InvalidInputError
+from ..errors import Bitrix24Error, InvalidInputError
 from ..protocol.call import Call, KnownFields
-from ..protocol.envelope import APIResponse
+from ..protocol.envelope import APIResponse, named, unreadable_result
 from .core import ClientCore, Encoding, PortalMovedHook
 from .fields import FieldCache
 from .limiter import LimiterState, Limits, limiter_for
 from .oauth import OAuth
+from .redaction import redact
 from .retry import RetryPolicy
-from .settings import resolve_auth, resolve_timeout
+from .settings import check_concurrency, check_user_agent, resolve_auth, resolve_timeout
 
 __all__ = ["ClientBase"]
 
@@ -40,29 +41,52 @@ class ClientBase:
         retry: RetryPolicy | None,
         max_concurrency: int,
     ) -> None:
-        if encoding not in ("json", "form"):
-            raise InvalidInputError(f"encoding must be 'json' or 'form', not {encoding!r}", field="encoding")
+        if not isinstance(encoding, str) or encoding not in ("json", "form"):
+            raise InvalidInputError(
+                f"encoding must be 'json' or 'form', not {repr(encoding)[:40]}", field="encoding"
+            )
+        if on_portal_moved is not None and not callable(on_portal_moved):
+            raise InvalidInputError("on_portal_moved must be a function (old, new)", field="on_portal_moved")
+        if not isinstance(check_fields, bool):
+            raise InvalidInputError("check_fields must be True or False", field="check_fields")
+        if retry is not None and not isinstance(retry, RetryPolicy):
+            raise InvalidInputError(
+                f"retry must be a RetryPolicy(...), not {type(retry).__name__}", field="retry"
+            )
+        checked_timeout = resolve_timeout(timeout)
+        agent = check_user_agent(user_agent)
+        concurrency = check_concurrency(max_concurrency)
         credentials = resolve_auth(webhook_url, auth)
         self._core = ClientCore(
             credentials,
-            timeout=resolve_timeout(timeout),
+            timeout=checked_timeout,
             encoding=encoding,
-            user_agent=user_agent,
+            user_agent=agent,
             on_portal_moved=on_portal_moved,
             limiter=limiter_for(credentials.domain, limits),
         )
         #: when and how failed calls are repeated (see ``docs/limits.md``); ``RetryPolicy(attempts=1)``: never
         self.retry = retry if retry is not None else RetryPolicy()
         #: how many requests independent steps (batch chunks, ID ranges) may have in flight at once
-        self.max_concurrency = max_concurrency
+        self.max_concurrency = concurrency
         #: check write fields against ``*.fields`` before sending (typos would be dropped silently)
         self.check_fields = check_fields
         #: this client's field descriptions of its portal (see :mod:`bitrix24_toolkit.engine.fields`)
         self.field_cache = FieldCache()
 
     def _value(self, call: Call[T], response: APIResponse) -> T:
-        """The parsed value of an answer; field descriptions (``call.describes``) also refresh the cache."""
-        value = call.parse(response)
+        """The parsed value of an answer; field descriptions (``call.describes``) also refresh the cache.
+
+        A parser failing on an answer of the wrong shape raises :class:`ResponseFormatError`, never a raw
+        ``ValueError``/``TypeError``/``RecursionError``.
+        """
+        try:
+            value = call.parse(response)
+        except Bitrix24Error as exc:
+            named(exc, call.method)
+            raise
+        except Exception as exc:
+            raise unreadable_result(call.method, exc, redact) from exc
         if call.describes is not None:
             self.field_cache.put(call.describes, value)
         return value

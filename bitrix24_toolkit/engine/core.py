@@ -19,11 +19,15 @@ import httpx
 
 from .._version import __version__
 from ..errors import (
+    APIError,
     AuthenticationError,
+    Bitrix24Error,
     RateLimitError,
+    RedirectRefusedError,
     RequestTimeout,
     ResponseFormatError,
     TokenExpiredError,
+    TokenRefreshError,
     TransportError,
 )
 from ..protocol.call import Call
@@ -32,7 +36,8 @@ from ..protocol.envelope import APIResponse, decode_body, parse_envelope
 from .limiter import Limiter
 from .oauth import OAuth
 from .redaction import redact
-from .webhook import WebhookURL
+from .redirects import refused_redirect
+from .webhook import WebhookURL, safe_url
 
 __all__ = ["DEFAULT_TIMEOUT", "USER_AGENT", "ClientCore", "NeedRefresh", "Pause", "Step"]
 
@@ -49,9 +54,14 @@ PortalMovedHook: TypeAlias = Callable[[str, str], None]
 
 @dataclass(frozen=True, slots=True)
 class NeedRefresh:
-    """Asks the driver to refresh the OAuth token that ``used_token`` was (single-flight)."""
+    """Asks the driver to refresh the OAuth token that ``used_token`` was (single-flight).
+
+    ``wait_only``: do not refresh, only wait for a refresh in flight to finish (a call answered
+    ``invalid_token`` because another caller's refresh had just replaced its token).
+    """
 
     used_token: str
+    wait_only: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +101,11 @@ class ClientCore:
     @property
     def portal(self) -> str:
         """The REST base URL with secrets masked."""
-        return self.auth.redacted if isinstance(self.auth, WebhookURL) else self.auth.endpoint
+        return (
+            self.auth.redacted
+            if isinstance(self.auth, WebhookURL)
+            else safe_url(self.auth.endpoint, paths=False)
+        )
 
     @property
     def domain(self) -> str:
@@ -110,6 +124,8 @@ class ClientCore:
         else:
             url = self.auth.method_url(call.method)
         headers = {"Accept": "application/json", "User-Agent": self.user_agent}
+        if isinstance(self.auth, WebhookURL):
+            headers.update(self.auth.headers)
         if self.encoding == "form":
             body = encode_php_query(params).encode("ascii")
             headers["Content-Type"] = "application/x-www-form-urlencoded"
@@ -147,9 +163,16 @@ class ClientCore:
             if token is None or not isinstance(self.auth, OAuth):
                 raise
             if isinstance(exc, TokenExpiredError):
-                yield NeedRefresh(token)
-            elif exc.code.lower() != "invalid_token" or self.auth.tokens.access_token == token:
-                raise  # a token refreshed meanwhile by another caller is retried below; others are final
+                try:
+                    yield NeedRefresh(token)
+                except Bitrix24Error as failure:
+                    raise self.refresh_failed(exc, failure) from failure
+            elif exc.code.lower() != "invalid_token":
+                raise
+            else:
+                yield NeedRefresh(token, wait_only=True)  # a refresh in flight may have replaced it
+                if self.auth.tokens.access_token == token:
+                    raise  # not refreshed meanwhile by another caller: the token is really refused
             request, _ = self.build_request(call)
             response = yield request
             assert response is not None
@@ -160,16 +183,35 @@ class ClientCore:
         return decoded
 
     def _relocate(self, request: httpx.Request, response: httpx.Response, method: str) -> httpx.Request:
-        """The same POST at the new address of a portal that moved (never turned into a GET)."""
+        """The same POST at the new address of a portal that moved (never turned into a GET).
+
+        Refused (:class:`RedirectRefusedError`, nothing sent) when the move would leak the credentials: to
+        ``http://`` from ``https://``, with a user/password in the address, or from a public portal to an
+        internal address (loopback, private, link-local); see :mod:`.redirects`. A redirect without a
+        usable ``Location`` is an unreadable answer (:class:`ResponseFormatError`), as before.
+        """
         location = response.headers.get("location", "")
-        target = urlsplit(str(httpx.URL(str(request.url)).join(location))) if location else None
-        if target is None or not target.netloc or target.scheme not in ("http", "https"):
-            raise ResponseFormatError(
-                f"{method}: HTTP {response.status_code} redirect without a usable Location header",
+        refusal = refused_redirect(str(request.url), location)
+        if refusal is not None:
+            reason, why = refusal
+            shown = safe_url(redact(location))
+            if reason == "invalid":  # not a usable answer at all: as unknown as any other unreadable one
+                raise ResponseFormatError(
+                    f"{method}: HTTP {response.status_code} redirect without a usable Location header "
+                    f"({why}), not followed",
+                    status_code=response.status_code,
+                    snippet=shown,
+                    method=method,
+                )
+            raise RedirectRefusedError(
+                f"{method}: the portal answered HTTP {response.status_code} with Location {shown!r}, not "
+                f"followed: {why}; nothing was sent there and the call was not applied",
+                reason=reason,
                 status_code=response.status_code,
-                snippet=redact(location),
+                location=shown,
                 method=method,
             )
+        target = urlsplit(str(request.url.join(location)))
         old = self.domain
         self.auth = (
             self.auth.moved_to(target.scheme, target.netloc)
@@ -198,10 +240,13 @@ class ClientCore:
         """Decode an answer into an :class:`APIResponse` or raise the typed error it carries."""
         status = response.status_code
         if status in _REDIRECTS:
-            raise ResponseFormatError(
-                f"{call.method}: the portal redirected again (HTTP {status}) after moving once",
+            shown = safe_url(redact(response.headers.get("location", "")))
+            raise RedirectRefusedError(
+                f"{call.method}: the portal redirected again (HTTP {status}, to {shown!r}) after moving "
+                "once, not followed (a redirect loop or a second move); the call was not applied",
+                reason="again",
                 status_code=status,
-                snippet=redact(response.headers.get("location", "")),
+                location=shown,
                 method=call.method,
             )
         payload = decode_body(response.content, status_code=status, method=call.method, redact=redact)
@@ -217,6 +262,35 @@ class ClientCore:
             if self.limiter is not None:
                 self.limiter.observe(call.method, decoded.time.operating, decoded.time.operating_reset_at)
         return decoded
+
+    @staticmethod
+    def unusable_location(exc: Exception, method: str) -> ResponseFormatError:
+        """The error of an answer whose redirect address httpx itself could not parse (never followed)."""
+        detail = redact(str(exc))[:200]
+        return ResponseFormatError(
+            f"{method}: HTTP redirect without a usable Location header ({detail}), not followed",
+            status_code=None,
+            snippet=detail,
+            method=method,
+        )
+
+    @staticmethod
+    def refresh_failed(refused: TokenExpiredError, failure: Bitrix24Error) -> Bitrix24Error:
+        """The error of a call refused with ``expired_token`` whose refresh failed with ``failure``.
+
+        A refusal of the token endpoint (an :class:`APIError`, e.g. ``invalid_grant``) is raised as it is;
+        any other failure (timeout, reset, a page that is not JSON) becomes :class:`TokenRefreshError`: the
+        call itself was refused, so nothing was stored (never "may have been applied").
+        """
+        if isinstance(failure, APIError):
+            return failure
+        return TokenRefreshError(
+            code=refused.code,
+            description=refused.description,
+            status_code=refused.status_code,
+            method=refused.method,
+            refresh_error=f"{type(failure).__name__}: {redact(str(failure))}",
+        )
 
     # ---------------------------------------------------------------------------------- transport
     @staticmethod

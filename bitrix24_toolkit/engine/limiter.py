@@ -12,11 +12,12 @@ client, thread and task that talks to the same portal (:func:`limiter_for`).
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Final, TypeAlias
+from typing import Any, Final, TypeAlias
 
 from ..errors import InvalidInputError
 
@@ -64,7 +65,7 @@ class Limiter:
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
     ) -> None:
-        if burst < 1 or rate <= 0:
+        if not (_number(burst) and _number(rate)) or burst < 1 or rate <= 0:
             raise InvalidInputError(
                 f"limits need burst >= 1 and rate > 0, not ({burst}, {rate})", field="limits"
             )
@@ -158,6 +159,16 @@ _registry_lock = threading.Lock()
 _registry: dict[tuple[str, float, float], Limiter] = {}
 
 
+def _number(value: Any) -> bool:
+    """A finite int or float (not a bool, not NaN or infinity)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
+
+
 def limiter_for(domain: str, limits: Limits) -> Limiter | None:
     """The limiter shared by every client of ``domain`` with these limits (``None``/``"off"``: none)."""
     if limits is None or limits == "off":
@@ -171,11 +182,12 @@ def limiter_for(domain: str, limits: Limits) -> Limiter | None:
                 field="limits",
             )
         burst, rate = PLANS[limits]
-    elif isinstance(limits, tuple) and len(limits) == 2:
+    elif isinstance(limits, tuple) and len(limits) == 2 and all(_number(v) for v in limits):
         burst, rate = float(limits[0]), float(limits[1])
     else:
         raise InvalidInputError(
-            f"limits must be 'standard', 'enterprise', 'off', (burst, rate) or a Limiter, not {limits!r}",
+            "limits must be 'standard', 'enterprise', 'off', (burst, rate) of finite numbers or a Limiter, "
+            f"not {repr(limits)[:60]}",
             field="limits",
         )
     key = (domain, burst, rate)

@@ -20,13 +20,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final, Protocol, runtime_checkable
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, quote_plus, urlencode, urlsplit
 
 import httpx
 
 from ..errors import AuthenticationError, InvalidInputError, make_api_error
 from ..protocol.envelope import decode_body
 from .redaction import MASK, redact, register_secret
+from .webhook import safe_url
 
 __all__ = [
     "DEFAULT_TOKEN_URL",
@@ -55,9 +56,24 @@ class OAuthTokens:
     user_id: int | None = None
 
     def __post_init__(self) -> None:
-        register_secret(self.access_token)
-        register_secret(self.refresh_token)
-        register_secret(self.member_id)
+        for name in ("access_token", "refresh_token"):
+            value = getattr(self, name)
+            if not isinstance(value, str) or not value:
+                raise InvalidInputError(f"OAuthTokens.{name} must be a non-empty str", field=name)
+        if not isinstance(self.client_endpoint, str):
+            raise InvalidInputError("OAuthTokens.client_endpoint must be a str", field="client_endpoint")
+        if self.expires_at is not None and (
+            isinstance(self.expires_at, bool) or not isinstance(self.expires_at, int | float)
+        ):
+            raise InvalidInputError("OAuthTokens.expires_at must be a number or None", field="expires_at")
+        for name in ("member_id", "scope"):
+            if getattr(self, name) is not None and not isinstance(getattr(self, name), str):
+                raise InvalidInputError(f"OAuthTokens.{name} must be a str or None", field=name)
+        if self.user_id is not None and (isinstance(self.user_id, bool) or not isinstance(self.user_id, int)):
+            raise InvalidInputError("OAuthTokens.user_id must be an int or None", field="user_id")
+        register_secret_forms(self.access_token)
+        register_secret_forms(self.refresh_token)
+        register_secret_forms(self.member_id)
 
     @classmethod
     def from_response(cls, data: Mapping[str, Any], *, previous: OAuthTokens | None = None) -> OAuthTokens:
@@ -77,16 +93,18 @@ class OAuthTokens:
             expires_at = float(expires)
         elif isinstance(expires_in, int | float) and not isinstance(expires_in, bool):
             expires_at = time.time() + float(expires_in)
-        endpoint = data.get("client_endpoint") or (previous.client_endpoint if previous else "")
+        endpoint = str(data.get("client_endpoint") or (previous.client_endpoint if previous else ""))
+        if previous is not None and _downgraded(previous.client_endpoint, endpoint):
+            endpoint = previous.client_endpoint  # never let a token answer move the portal to http://
         user = data.get("user_id")
         return cls(
             access_token=access,
             refresh_token=refresh,
-            client_endpoint=str(endpoint),
+            client_endpoint=endpoint,
             expires_at=expires_at,
             member_id=str(data["member_id"]) if data.get("member_id") else _keep(previous, "member_id"),
             scope=str(data["scope"]) if data.get("scope") else _keep(previous, "scope"),
-            user_id=int(user) if isinstance(user, int | str) and str(user).isdigit() else None,
+            user_id=_small_int(user),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -95,9 +113,36 @@ class OAuthTokens:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> OAuthTokens:
-        """The reverse of :meth:`to_dict`."""
+        """The reverse of :meth:`to_dict`; anything else is :class:`InvalidInputError`."""
+        if not isinstance(data, Mapping):
+            raise InvalidInputError(
+                f"stored tokens must be a JSON object, not {type(data).__name__}", field="tokens"
+            )
         known = {f for f in cls.__dataclass_fields__}
         return cls(**{k: v for k, v in data.items() if k in known})
+
+
+def register_secret_forms(secret: str | None) -> None:
+    """Register ``secret`` and its percent-encoded forms (as they appear in a query string or a log line)."""
+    if not secret:
+        return
+    for form in {secret, quote(secret, safe=""), quote_plus(secret, safe="")}:
+        register_secret(form)
+
+
+def _downgraded(old: str, new: str) -> bool:
+    return old.lower().startswith("https://") and not new.lower().startswith("https://")
+
+
+def _small_int(value: Any) -> int | None:
+    """A user id from a token answer: a plain int or a short string of ASCII digits, else ``None``."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if 0 <= value < 2**63 else None
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)
+    return None
 
 
 def _keep(previous: OAuthTokens | None, name: str) -> str | None:
@@ -146,9 +191,19 @@ class JSONFileTokenStore:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return None
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
             raise InvalidInputError(f"token file {self.path} is not valid JSON", field="path") from exc
-        return OAuthTokens.from_dict(data)
+        if not isinstance(data, Mapping):
+            raise InvalidInputError(
+                f"token file {self.path} must hold a JSON object of tokens, not {type(data).__name__}",
+                field="path",
+            )
+        try:
+            return OAuthTokens.from_dict(data)
+        except TypeError as exc:  # a missing key
+            raise InvalidInputError(
+                f"token file {self.path} lacks access_token/refresh_token", field="path"
+            ) from exc
 
     def save(self, tokens: OAuthTokens) -> None:
         """Replace the file atomically; readers see the old or the new pair, never half of one."""
@@ -187,18 +242,43 @@ class OAuth:
         token_url: str = DEFAULT_TOKEN_URL,
         on_refresh: Callable[[OAuthTokens], None] | None = None,
     ) -> None:
+        if not isinstance(client_id, str) or not isinstance(client_secret, str):
+            raise InvalidInputError("OAuth client_id and client_secret must be str", field="client_id")
         if not client_id or not client_secret:
             raise InvalidInputError("OAuth needs client_id and client_secret", field="client_id")
-        register_secret(client_secret)
+        register_secret_forms(client_secret)
+        if not isinstance(token_url, str) or urlsplit(token_url).scheme not in ("http", "https"):
+            raise InvalidInputError(
+                f"token_url must be an http(s) URL, not {safe_url(str(token_url))!r}", field="token_url"
+            )
+        if tokens is not None and not isinstance(tokens, OAuthTokens):
+            raise InvalidInputError(
+                f"tokens must be an OAuthTokens(...), not {type(tokens).__name__}", field="tokens"
+            )
+        if store is not None and not isinstance(store, TokenStore):
+            raise InvalidInputError(
+                f"store must have load() and save() (a TokenStore), not {type(store).__name__}", field="store"
+            )
         self.client_id = client_id
         self._client_secret = client_secret
         self.store: TokenStore = store if store is not None else MemoryTokenStore()
         if tokens is not None:
             self.store.save(tokens)
         current = self.store.load()
+        if current is not None and not isinstance(current, OAuthTokens):
+            raise InvalidInputError(
+                f"the token store returned {type(current).__name__}, not OAuthTokens", field="store"
+            )
         if current is None:
             raise InvalidInputError(
                 "OAuth needs tokens: pass tokens=OAuthTokens(...) or a store that holds them", field="tokens"
+            )
+        endpoint_scheme = urlsplit(current.client_endpoint).scheme if current.client_endpoint else ""
+        if current.client_endpoint and endpoint_scheme not in ("http", "https"):
+            raise InvalidInputError(
+                f"OAuthTokens.client_endpoint must be the portal's https://<portal>/rest/ URL, not "
+                f"{safe_url(current.client_endpoint)!r}",
+                field="client_endpoint",
             )
         if not current.client_endpoint:
             raise InvalidInputError(
@@ -286,4 +366,5 @@ class OAuth:
         return tokens
 
     def __repr__(self) -> str:
-        return f"OAuth(client_id={self.client_id!r}, client_secret={MASK!r}, portal={self.endpoint!r})"
+        portal = safe_url(self.endpoint, paths=False)
+        return f"OAuth(client_id={self.client_id!r}, client_secret={MASK!r}, portal={portal!r})"

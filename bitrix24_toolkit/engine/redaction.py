@@ -8,20 +8,58 @@ would otherwise print the webhook secret).
 
 from __future__ import annotations
 
+import bisect
+import collections
+import contextlib
+import contextvars
 import logging
 import threading
+from collections.abc import Iterator
 from typing import Final
 
-__all__ = ["MASK", "SecretFilter", "install_log_filter", "redact", "register_secret"]
+__all__ = [
+    "MASK",
+    "MAX_TRANSIENT_SECRETS",
+    "SecretFilter",
+    "install_log_filter",
+    "redact",
+    "register_secret",
+    "transient_secrets",
+]
 
 MASK: Final = "***"
 #: Shorter strings are not treated as secrets (they would mask ordinary words).
 _MIN_SECRET_LENGTH: Final = 6
 
+#: Secrets registered inside :func:`transient_secrets` (the tokens of one event, one request) are kept
+#: up to this many, the least recently registered forgotten first: an event server sees new tokens with
+#: every event, and the cost of masking grows with the registry.
+MAX_TRANSIENT_SECRETS: Final = 1024
+
 _lock = threading.Lock()
+#: secrets kept for the life of the process (webhook secrets, client secrets, long-lived tokens)
 _secrets: set[str] = set()
+#: secrets of short-lived work, bounded (insertion order = recency)
+_transient: collections.OrderedDict[str, None] = collections.OrderedDict()
+_by_length: list[str] = []  # both kinds, longest first
 _ordered: tuple[str, ...] = ()
 _installed = False
+_in_transient_scope: contextvars.ContextVar[bool] = contextvars.ContextVar("b24_transient", default=False)
+
+
+@contextlib.contextmanager
+def transient_secrets() -> Iterator[None]:
+    """Register the secrets seen inside this block as transient (bounded by :data:`MAX_TRANSIENT_SECRETS`)."""
+    reset = _in_transient_scope.set(True)
+    try:
+        yield
+    finally:
+        _in_transient_scope.reset(reset)
+
+
+def _insert(secret: str) -> None:
+    # Longest first, so a secret that contains another is masked whole.
+    bisect.insort(_by_length, secret, key=lambda item: -len(item))
 
 
 def register_secret(secret: str | None) -> None:
@@ -32,9 +70,21 @@ def register_secret(secret: str | None) -> None:
     with _lock:
         if secret in _secrets:
             return
-        _secrets.add(secret)
-        # Longest first, so a secret that contains another is masked whole.
-        _ordered = tuple(sorted(_secrets, key=len, reverse=True))
+        if _in_transient_scope.get():
+            if secret in _transient:
+                _transient.move_to_end(secret)
+                return
+            _transient[secret] = None
+            _insert(secret)
+            while len(_transient) > MAX_TRANSIENT_SECRETS:
+                old, _ = _transient.popitem(last=False)
+                _by_length.remove(old)
+        else:
+            if _transient.pop(secret, 0) is None:
+                _by_length.remove(secret)
+            _secrets.add(secret)
+            _insert(secret)
+        _ordered = tuple(_by_length)
     install_log_filter()
 
 

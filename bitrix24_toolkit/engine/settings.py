@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
+from typing import Any
 
 import httpx
 from dotenv import dotenv_values, find_dotenv
 
-from ..errors import InvalidInputError
+from ..errors import InvalidInputError, short_repr
 from .core import DEFAULT_TIMEOUT
 from .oauth import OAuth
 from .webhook import ENV_WEBHOOK_URL, WebhookURL, parse_webhook_url
 
-__all__ = ["resolve_auth", "resolve_timeout", "webhook_url_from_env"]
+__all__ = [
+    "MAX_CONCURRENCY",
+    "check_concurrency",
+    "check_user_agent",
+    "resolve_auth",
+    "resolve_timeout",
+    "webhook_url_from_env",
+]
+
+#: The most requests a client keeps in flight; more only fills the portal's limiter queue.
+MAX_CONCURRENCY = 64
 
 
 def resolve_auth(webhook_url: str | None, auth: OAuth | None) -> WebhookURL | OAuth:
@@ -28,6 +40,8 @@ def resolve_auth(webhook_url: str | None, auth: OAuth | None) -> WebhookURL | OA
         return auth
     if webhook_url is None:
         webhook_url = os.environ.get(ENV_WEBHOOK_URL)
+    elif isinstance(webhook_url, OAuth):
+        raise InvalidInputError("pass OAuth credentials as auth=OAuth(...), not positionally", field="auth")
     return parse_webhook_url(webhook_url)
 
 
@@ -51,9 +65,50 @@ def resolve_timeout(timeout: float | httpx.Timeout | None) -> httpx.Timeout:
     if timeout is None:
         return DEFAULT_TIMEOUT
     if isinstance(timeout, httpx.Timeout):
+        for name, value in timeout.as_dict().items():
+            if value is not None and not _seconds_ok(value):
+                raise InvalidInputError(
+                    f"timeout {name} must be a positive number of seconds (finite), not {short_repr(value)}",
+                    field="timeout",
+                )
         return timeout
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
+    if not _seconds_ok(timeout):
         raise InvalidInputError(
-            f"timeout must be a positive number of seconds, not {timeout!r}", field="timeout"
+            f"timeout must be a positive number of seconds (finite), not {short_repr(timeout)}",
+            field="timeout",
         )
     return httpx.Timeout(float(timeout), connect=min(10.0, float(timeout)))
+
+
+def _seconds_ok(value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        seconds = float(value)
+    except OverflowError:
+        return False
+    return math.isfinite(seconds) and seconds > 0
+
+
+def check_user_agent(value: Any) -> str:
+    """A ``User-Agent`` header value: printable ASCII (no CR/LF: no header injection), at most 256 long."""
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInputError(
+            f"user_agent must be a non-empty str, not {type(value).__name__}", field="user_agent"
+        )
+    if len(value) > 256 or not value.isascii() or not value.isprintable():
+        raise InvalidInputError(
+            "user_agent must be printable ASCII of at most 256 characters (HTTP headers are ASCII; no "
+            f"line breaks): {value[:60]!r}",
+            field="user_agent",
+        )
+    return value
+
+
+def check_concurrency(value: Any, name: str = "max_concurrency") -> int:
+    """A number of requests in flight: an int from 1 to :data:`MAX_CONCURRENCY`."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_CONCURRENCY:
+        raise InvalidInputError(
+            f"{name} must be an int from 1 to {MAX_CONCURRENCY}, not {repr(value)[:40]}", field=name
+        )
+    return value

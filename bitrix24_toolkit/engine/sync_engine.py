@@ -167,7 +167,11 @@ class SyncEngine(ClientBase):
             if isinstance(step, Pause):
                 self.retry.sleep(step.seconds)
             elif isinstance(step, NeedRefresh):
-                self._refresh(step.used_token)
+                try:
+                    self._refresh(step.used_token, wait_only=step.wait_only)
+                except Bitrix24Error as exc:
+                    step = flow.throw(exc)  # the exchange says what the refused call means now
+                    continue
             else:
                 reply = self._transmit(step, call.method)
             try:
@@ -180,12 +184,14 @@ class SyncEngine(ClientBase):
             return self._http.send(request, follow_redirects=False)
         except httpx.HTTPError as exc:
             raise self._core.transport_error(exc, method) from exc
+        except httpx.InvalidURL as exc:  # httpx could not even read a redirect's Location
+            raise self._core.unusable_location(exc, method) from None
 
-    def _refresh(self, used_token: str) -> None:
+    def _refresh(self, used_token: str, *, wait_only: bool = False) -> None:
         oauth = self._core.auth
         assert isinstance(oauth, OAuth)
         with oauth.sync_lock:
-            if oauth.tokens.access_token != used_token:
+            if wait_only or oauth.tokens.access_token != used_token:
                 return  # another thread refreshed while we waited
             response = self._transmit(oauth.refresh_request(self._core.timeout), "oauth/token")
             oauth.apply_refresh(response)

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import base64
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Final
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from ..errors import InvalidInputError
 from .redaction import MASK, register_secret
 
-__all__ = ["ENV_WEBHOOK_URL", "WebhookURL", "parse_webhook_url"]
+__all__ = ["ENV_WEBHOOK_URL", "WebhookURL", "parse_webhook_url", "safe_url"]
 
 ENV_WEBHOOK_URL: Final = "BITRIX24_WEBHOOK_URL"
 
@@ -20,8 +21,11 @@ _HOW = (
 )
 _REST_PATH = re.compile(r"^(?P<prefix>(?:/[^/]+)*?)/rest/(?P<user>[^/]+)/(?P<secret>[^/]+)/?(?P<tail>.*)$")
 _SECRET_ANYWHERE = re.compile(r"/rest/[^/?#]+/([^/?#]+)")
-# A path segment of 8+ characters mixing letters and digits: masked in messages even in a mistyped URL.
-_SECRET_LIKE = re.compile(r"/(?=[A-Za-z0-9_-]*\d)(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9_-]{8,}(?=/|$)")
+# A path segment of 6+ code characters (with or without a digit; percent-escapes too): masked in messages
+# even in a mistyped URL, where we cannot tell the secret from the rest. ``rest`` is the one word kept.
+_SECRET_LIKE = re.compile(r"/(?!rest(?:/|$|[?#]))(?:[A-Za-z0-9_-]|%[0-9A-Fa-f]{2}){6,}(?=/|$|[?#])")
+_USERINFO = re.compile(r"^(?P<head>[A-Za-z][A-Za-z0-9+.-]*:)?//(?P<user>[^/?#@]*)@")
+_QUERY_VALUE = re.compile(r"=[^&#]*")
 _SECRET = re.compile(r"^[A-Za-z0-9_-]+$")
 _METHOD_TAIL = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*/?$")
 
@@ -35,6 +39,10 @@ class WebhookURL:
     prefix: str
     user_id: int
     secret: str
+    #: a ``user:password@`` part of the given URL (a box portal behind basic auth): sent as an
+    #: ``Authorization`` header, never in the URL, never shown
+    username: str = field(default="", repr=False)
+    password: str = field(default="", repr=False)
 
     @property
     def base(self) -> str:
@@ -44,7 +52,16 @@ class WebhookURL:
     @property
     def redacted(self) -> str:
         """The base URL with the secret masked, safe to show."""
-        return f"{self.scheme}://{self.netloc}{self.prefix}/rest/{self.user_id}/{MASK}/"
+        user = f"{self.username}:{MASK}@" if self.username or self.password else ""
+        return f"{self.scheme}://{user}{self.netloc}{self.prefix}/rest/{self.user_id}/{MASK}/"
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """Extra request headers: basic auth when the URL had a ``user:password@`` part."""
+        if not (self.username or self.password):
+            return {}
+        pair = f"{self.username}:{self.password}".encode()
+        return {"Authorization": "Basic " + base64.b64encode(pair).decode("ascii")}
 
     @property
     def domain(self) -> str:
@@ -82,10 +99,18 @@ def parse_webhook_url(url: object) -> WebhookURL:
     anywhere = _SECRET_ANYWHERE.search(text)
     candidate = anywhere.group(1) if anywhere else None
     register_secret(candidate)  # first, so that no message below can show the secret
+    if candidate and "%" in candidate:
+        register_secret(unquote(candidate))
     shown = _masked(text, candidate)
+    if len(text) > 2048 or not text.isprintable():
+        raise InvalidInputError(
+            f"invalid Bitrix24 webhook URL {shown[:200]!r}: too long or with control characters; {_HOW}",
+            field="webhook_url",
+        )
     try:
         parts = urlsplit(text)
         parts.port  # noqa: B018  (raises ValueError for a port outside 0-65535)
+        username, password = parts.username, parts.password
     except ValueError as exc:
         raise InvalidInputError(
             f"invalid Bitrix24 webhook URL {shown!r}: {exc} (check the host and port); {_HOW}",
@@ -124,7 +149,7 @@ def parse_webhook_url(url: object) -> WebhookURL:
             f"invalid Bitrix24 webhook URL {shown!r}: unexpected text after the secret; {_HOW}",
             field="webhook_url",
         )
-    if not user.isdigit():
+    if not (user.isascii() and user.isdigit()):
         raise InvalidInputError(
             f"invalid Bitrix24 webhook URL {shown!r}: the user id {user!r} must be a number; {_HOW}",
             field="webhook_url",
@@ -135,12 +160,26 @@ def parse_webhook_url(url: object) -> WebhookURL:
             f"{_HOW}",
             field="webhook_url",
         )
+    if len(user) > 18:
+        raise InvalidInputError(
+            f"invalid Bitrix24 webhook URL {shown!r}: the user id is too long; {_HOW}", field="webhook_url"
+        )
+    host = parts.netloc.rsplit("@", 1)[-1].lower()
+    if not host.isascii():
+        raise InvalidInputError(
+            f"invalid Bitrix24 webhook URL {shown!r}: write the host in ASCII (its xn-- form); {_HOW}",
+            field="webhook_url",
+        )
+    password = unquote(password or "")
+    register_secret(password)
     return WebhookURL(
         scheme=parts.scheme,
-        netloc=parts.netloc.lower(),
+        netloc=host,
         prefix=match.group("prefix"),
         user_id=int(user),
         secret=secret,
+        username=unquote(username or ""),
+        password=password,
     )
 
 
@@ -148,4 +187,26 @@ def _masked(text: str, secret: str | None) -> str:
     """The URL as we may show it: the secret, and anything that looks like one, masked."""
     if secret:
         text = text.replace(f"/{secret}", f"/{MASK}")
-    return _SECRET_LIKE.sub(f"/{MASK}", text)
+    return safe_url(text)
+
+
+def safe_url(text: str, *, paths: bool = True) -> str:
+    """``text`` (a URL, maybe mistyped) fit to show: no password, no secret-like path segment, no query value.
+
+    Every path segment of 6 or more code characters is masked (``rest`` excepted), since in a mistyped
+    URL the secret cannot be told from the rest; the host stays, so the message still says which portal.
+    ``paths=False`` masks only the password (for addresses whose path holds no secret).
+    """
+    text = _USERINFO.sub(lambda m: f"{m.group('head') or ''}//{MASK}@", text, count=1)
+    if not paths:
+        return text
+    start = text.find("//")
+    path_at = text.find("/", start + 2) if start >= 0 else text.find("/")
+    if path_at < 0:
+        return text
+    head, tail = text[:path_at], text[path_at:]
+    tail = _SECRET_LIKE.sub(f"/{MASK}", tail)
+    query_at = tail.find("?")
+    if query_at >= 0:
+        tail = tail[:query_at] + _QUERY_VALUE.sub(f"={MASK}", tail[query_at:])
+    return head + tail

@@ -13,13 +13,15 @@ See ``docs/automation.md``.
 
 from __future__ import annotations
 
+from ..protocol.encoding import QueryLimits
 from .apps import ASGIApp, WSGIApp, asgi_app, wsgi_app
 from .dispatcher import Delivery, Dispatcher
 from .errors import EventAuthError, EventError, EventPayloadError
-from .payload import Event, EventAuth, ExpectedToken, decode_payload, parse_event
+from .payload import EVENT_LIMITS, Event, EventAuth, ExpectedToken, decode_payload, parse_event
 from .robot_request import RobotRequest, parse_robot_request
 
 __all__ = [
+    "EVENT_LIMITS",
     "ASGIApp",
     "Delivery",
     "Dispatcher",
@@ -29,6 +31,7 @@ __all__ = [
     "EventError",
     "EventPayloadError",
     "ExpectedToken",
+    "QueryLimits",
     "RobotRequest",
     "WSGIApp",
     "asgi_app",

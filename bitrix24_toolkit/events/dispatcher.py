@@ -21,7 +21,9 @@ The client handed to your function is built for the calling portal: from ``auth[
 ``auth[client_endpoint]`` when the payload carries them (an OAuth client; refreshable when ``client_id``,
 ``client_secret`` are configured and the payload holds a refresh token), else from the configured webhook
 URL. ``async def`` functions get an :class:`~bitrix24_toolkit.AsyncBitrix24`, plain ones a
-:class:`~bitrix24_toolkit.Bitrix24`.
+:class:`~bitrix24_toolkit.Bitrix24`. The payload's endpoints must be https URLs of the portal it names (or
+of ``allowed_hosts``), else :class:`~.errors.EventAuthError` (see :mod:`.endpoints`); the tokens a payload
+brings are masked in logs while it is handled, in a bounded registry (``transient_secrets``).
 """
 
 from __future__ import annotations
@@ -30,26 +32,46 @@ import asyncio
 import collections
 import inspect
 import logging
+import ssl
 import threading
-from collections.abc import Callable, Mapping
+import traceback
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+import httpx
+
 from ..client.async_client import AsyncBitrix24
 from ..client.sync_client import Bitrix24
 from ..engine.oauth import DEFAULT_TOKEN_URL, OAuth, OAuthTokens
+from ..engine.redaction import SecretFilter, redact, register_secret, transient_secrets
+from ..engine.webhook import parse_webhook_url
 from ..errors import InvalidInputError
+from ..protocol.encoding import QueryLimits
+from .endpoints import check_endpoints, normalize_allowed_hosts
 from .errors import EventAuthError
-from .payload import Event, EventAuth, ExpectedToken, decode_payload, parse_event
-from .robot_reply import reply
-from .robot_request import RobotRequest, is_robot_request, parse_robot_request
+from .payload import (
+    Event,
+    EventAuth,
+    ExpectedToken,
+    check_application_token,
+    decode_payload,
+    event_from,
+    event_name,
+    parse_auth,
+)
+from .robot_request import RobotRequest, is_robot_request, robot_event_token, robot_request_from
+from .robot_result import send_robot_result as _send_robot_result
 
 __all__ = ["Delivery", "Dispatcher"]
 
 log = logging.getLogger(__name__)
+log.addFilter(SecretFilter())  # a parent logger's filter does not see its children's records
 F = TypeVar("F", bound=Callable[..., Any])
 _PLACEHOLDER_CLIENT = ("event-handler", "no-client-secret")
+#: stands for a refresh token the payload did not carry (a refresh with it fails: TokenRefreshError)
+_NO_REFRESH_TOKEN = "no-refresh-token-in-payload"
 
 
 @dataclass
@@ -67,19 +89,23 @@ class Delivery:
 
     def run(self) -> None:
         """Run every handler now, in this thread (``async def`` ones in a private event loop)."""
-        for handler in self.handlers:
-            if inspect.iscoroutinefunction(handler):
-                asyncio.run(self.dispatcher._run_async(handler, self.subject))
-            else:
-                self.dispatcher._run_sync(handler, self.subject)
+        with transient_secrets():
+            _remember_tokens(self.subject)
+            for handler in self.handlers:
+                if inspect.iscoroutinefunction(handler):
+                    asyncio.run(self.dispatcher._run_async(handler, self.subject))
+                else:
+                    self.dispatcher._run_sync(handler, self.subject)
 
     async def arun(self) -> None:
         """Run every handler from an event loop (plain functions in a worker thread)."""
-        for handler in self.handlers:
-            if inspect.iscoroutinefunction(handler):
-                await self.dispatcher._run_async(handler, self.subject)
-            else:
-                await asyncio.to_thread(self.dispatcher._run_sync, handler, self.subject)
+        with transient_secrets():  # a context variable: worker threads of to_thread inherit it
+            _remember_tokens(self.subject)
+            for handler in self.handlers:
+                if inspect.iscoroutinefunction(handler):
+                    await self.dispatcher._run_async(handler, self.subject)
+                else:
+                    await asyncio.to_thread(self.dispatcher._run_sync, handler, self.subject)
 
 
 class Dispatcher:
@@ -95,6 +121,8 @@ class Dispatcher:
         token_url: str = DEFAULT_TOKEN_URL,
         client_options: Mapping[str, Any] | None = None,
         workers: int = 4,
+        allowed_hosts: Iterable[str] | None = None,
+        limits: QueryLimits | None = None,
     ) -> None:
         self._events: dict[str, list[Callable[..., Any]]] = {}
         self._robots: dict[str, Callable[..., Any]] = {}
@@ -110,12 +138,20 @@ class Dispatcher:
         self.token_url = token_url
         self.client_options: dict[str, Any] = {}
         self.workers = workers
+        #: hosts the payload's endpoints may name instead of its own portal (``None``: the portal only)
+        self.allowed_hosts: frozenset[str] | None = None
+        #: bounds of payload decoding (``None``: :data:`~.payload.EVENT_LIMITS`)
+        self.limits: QueryLimits | None = None
+        self._ssl: ssl.SSLContext | None = None
+        self._http: httpx.Client | None = None  # shared by sync handlers (thread-safe, pooled)
         self.configure(
             application_token=application_token,
             webhook_url=webhook_url,
             client_id=client_id,
             client_secret=client_secret,
             client_options=client_options,
+            allowed_hosts=allowed_hosts,
+            limits=limits,
         )
 
     def configure(
@@ -128,16 +164,40 @@ class Dispatcher:
         token_url: str | None = None,
         client_options: Mapping[str, Any] | None = None,
         workers: int | None = None,
+        allowed_hosts: Iterable[str] | None = None,
+        limits: QueryLimits | None = None,
     ) -> Dispatcher:
-        """Set the given settings (``None`` keeps the current value); returns the dispatcher."""
+        """Set the given settings (``None`` keeps the current value); returns the dispatcher.
+
+        ``allowed_hosts`` (``"portal.example.com"``, ``"*.bitrix24.com"``) replaces the default rule that a
+        payload's endpoints are its own portal's (see :mod:`.endpoints`); ``limits`` bounds decoding.
+        """
         if application_token is not None:
+            if not (isinstance(application_token, str) or callable(application_token)):
+                raise InvalidInputError(
+                    "application_token is the stored token (str) or a function of the payload's auth",
+                    field="application_token",
+                )
             self.application_token = application_token
+            if isinstance(application_token, str):
+                register_secret(application_token)
         if webhook_url is not None:
             self.webhook_url = webhook_url
+            try:
+                parse_webhook_url(webhook_url)  # registers its secret for good, outside any event
+            except InvalidInputError:
+                pass  # reported when a client is built from it
         if client_id is not None:
             self.client_id = client_id
         if client_secret is not None:
             self.client_secret = client_secret
+            register_secret(client_secret)
+        if allowed_hosts is not None:
+            self.allowed_hosts = normalize_allowed_hosts(allowed_hosts)
+        if limits is not None:
+            if not isinstance(limits, QueryLimits):
+                raise InvalidInputError("limits must be a QueryLimits", field="limits")
+            self.limits = limits
         if token_url is not None:
             self.token_url = token_url
         if client_options is not None:
@@ -171,22 +231,41 @@ class Dispatcher:
         return register
 
     # --------------------------------------------------------------------------------- dispatch
-    def accept(self, payload: str | bytes | Mapping[str, Any]) -> Delivery:
-        """Parse and verify a payload (raises on a bad one) and pick its handlers; nothing runs yet."""
+    def accept(
+        self, payload: str | bytes | Mapping[str, Any], *, limits: QueryLimits | None = None
+    ) -> Delivery:
+        """Parse and verify a payload (raises on a bad one) and pick its handlers; nothing runs yet.
+
+        Order: bounded decoding (:class:`~.errors.EventPayloadError`), the application token and the
+        endpoints (:class:`~.errors.EventAuthError`), then the event or robot fields.
+        """
         if self.application_token is None:
             raise EventAuthError(
                 "the dispatcher has no application_token configured: every payload is refused"
             )
-        decoded = decode_payload(payload)
-        if is_robot_request(decoded):
-            request = parse_robot_request(decoded, application_token=self.application_token)
-            robot = self._robots.get(request.code)
-            if robot is None:
-                log.warning("no function is registered for robot %r", request.code)
-            return Delivery(self, request, [robot] if robot is not None else [])
-        event = parse_event(decoded, application_token=self.application_token)
+        decoded = decode_payload(payload, limits=limits or self.limits)
+        robot = is_robot_request(decoded)
+        if robot:  # the shape first: a body that is no event at all is a 400, not a 403
+            robot_event_token(decoded)
+        else:
+            event_name(decoded)
+        auth = parse_auth(decoded)
+        check_application_token(auth, self.application_token)
+        if auth.has_tokens:
+            self.check_endpoints(auth)
+        if robot:
+            request = robot_request_from(decoded, auth)
+            function = self._robots.get(request.code)
+            if function is None:
+                log.warning("no function is registered for robot %r", request.code[:80])
+            return Delivery(self, request, [function] if function is not None else [])
+        event = event_from(decoded, auth)
         handlers = [*self._events.get(event.name, []), *self._events.get("*", [])]
         return Delivery(self, event, handlers)
+
+    def check_endpoints(self, auth: EventAuth) -> None:
+        """Refuse a payload whose endpoints are not the named portal's https URLs (or ``allowed_hosts``)."""
+        check_endpoints(auth, allowed_hosts=self.allowed_hosts, token_url=self.token_url)
 
     def dispatch(self, payload: str | bytes | Mapping[str, Any]) -> Delivery:
         """Accept a payload and run its handlers now, in this thread."""
@@ -221,6 +300,9 @@ class Dispatcher:
         """Wait for submitted deliveries and stop the thread pool."""
         with self._lock:
             pool, self._pool = self._pool, None
+            http, self._http = self._http, None
+        if http is not None:
+            http.close()
         if pool is not None:
             pool.shutdown(wait=True)
 
@@ -229,7 +311,7 @@ class Dispatcher:
         assert auth.access_token is not None
         tokens = OAuthTokens(
             access_token=auth.access_token,
-            refresh_token=auth.refresh_token or "",
+            refresh_token=auth.refresh_token or _NO_REFRESH_TOKEN,
             client_endpoint=auth.client_endpoint,
             expires_at=float(auth.expires) if auth.expires else None,
             member_id=auth.member_id or None,
@@ -251,25 +333,51 @@ class Dispatcher:
             field="webhook_url",
         )
 
+    def _options(self, auth: EventAuth, *, sync: bool) -> dict[str, Any]:
+        """Client options, with an httpx client sharing one TLS context (loading CA files costs ms)."""
+        options = dict(self.client_options)
+        if auth.has_tokens:
+            self.check_endpoints(auth)
+        if "http_client" in options or "transport" in options:
+            return options
+        with self._lock:
+            if self._ssl is None:
+                self._ssl = httpx.create_ssl_context()
+            # the engine sets each request's timeout; these clients carry the shared TLS context
+            if sync:
+                if self._http is None:
+                    self._http = httpx.Client(verify=self._ssl, follow_redirects=False)
+                options["http_client"] = self._http
+            else:  # an async client belongs to one event loop: one per delivery
+                options["http_client"] = httpx.AsyncClient(verify=self._ssl, follow_redirects=False)
+        return options
+
     def client_for(self, auth: EventAuth) -> Bitrix24:
         """A :class:`~bitrix24_toolkit.Bitrix24` for the calling portal (payload tokens, else the webhook)."""
+        if auth.has_tokens:
+            self.check_endpoints(auth)
         url, oauth = self._credentials(auth)
         return Bitrix24(url, auth=oauth, **self.client_options)
 
     def async_client_for(self, auth: EventAuth) -> AsyncBitrix24:
         """An :class:`~bitrix24_toolkit.AsyncBitrix24` for the calling portal."""
+        if auth.has_tokens:
+            self.check_endpoints(auth)
         url, oauth = self._credentials(auth)
         return AsyncBitrix24(url, auth=oauth, **self.client_options)
 
     # ----------------------------------------------------------------------------------- running
     def _failed(self, handler: Callable[..., Any], subject: Event | RobotRequest, exc: BaseException) -> None:
         what = subject.name if isinstance(subject, Event) else f"robot {subject.code}"
-        log.error("handler %s for %s failed", getattr(handler, "__name__", handler), what, exc_info=exc)
+        # the traceback is formatted here so that the tokens in it are masked like the message
+        trace = redact("".join(traceback.format_exception(exc)))
+        log.error("handler %s for %s failed\n%s", getattr(handler, "__name__", handler), what, trace)
         self.failures.append((what, exc))
 
     def _run_sync(self, handler: Callable[..., Any], subject: Event | RobotRequest) -> None:
         try:
-            with self.client_for(subject.auth) as b24:
+            url, oauth = self._credentials(subject.auth)
+            with Bitrix24(url, auth=oauth, **self._options(subject.auth, sync=True)) as b24:
                 result = handler(subject, b24)
                 if isinstance(subject, RobotRequest):
                     _send_robot_result(b24, subject, result)
@@ -277,31 +385,26 @@ class Dispatcher:
             self._failed(handler, subject, exc)
 
     async def _run_async(self, handler: Callable[..., Any], subject: Event | RobotRequest) -> None:
+        http: httpx.AsyncClient | None = None
         try:
-            async with self.async_client_for(subject.auth) as b24:
+            url, oauth = self._credentials(subject.auth)
+            options = self._options(subject.auth, sync=False)
+            if options.get("http_client") is not self.client_options.get("http_client"):
+                http = options["http_client"]
+            async with AsyncBitrix24(url, auth=oauth, **options) as b24:
                 result = await handler(subject, b24)
                 if isinstance(subject, RobotRequest):
                     await _send_robot_result(b24, subject, result)
         except Exception as exc:
             self._failed(handler, subject, exc)
+        finally:
+            if http is not None:
+                await http.aclose()
 
 
-def _send_robot_result(b24: Any, request: RobotRequest, result: Any) -> Any:
-    """Send a robot function's returned mapping with ``bizproc.event.send`` (when the process waits)."""
-    if result is None:
-        return _nothing(b24)
-    if not isinstance(result, Mapping):
-        raise InvalidInputError(
-            f"robot {request.code!r}: return a mapping of return values or None, not {type(result).__name__}",
-            field="result",
-        )
-    if not request.use_subscription:
-        log.info("robot %s: the process does not wait (use_subscription N); result not sent", request.code)
-        return _nothing(b24)
-    return b24.run(reply(request, return_values=result))
-
-
-def _nothing(b24: Any) -> Any:
-    if isinstance(b24, AsyncBitrix24):
-        return asyncio.sleep(0)
-    return None
+def _remember_tokens(subject: Event | RobotRequest) -> None:
+    """Mask the payload's tokens in logs while it is handled (a robot's event_token too)."""
+    for token in (subject.auth.access_token, subject.auth.refresh_token, subject.auth.application_token):
+        register_secret(token)
+    if isinstance(subject, RobotRequest):
+        register_secret(subject.event_token)

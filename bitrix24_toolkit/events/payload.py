@@ -14,25 +14,47 @@ raises :class:`~.errors.EventPayloadError`; a missing or wrong token :class:`~.e
 from __future__ import annotations
 
 import hmac
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
-from ..protocol.encoding import decode_php_query
+from ..protocol.encoding import PhpQueryError, QueryLimits, decode_php_query
 from .errors import EventAuthError, EventPayloadError
 
 __all__ = [
+    "EVENT_LIMITS",
     "Event",
     "EventAuth",
     "ExpectedToken",
     "check_application_token",
     "decode_payload",
+    "event_from",
+    "event_name",
     "parse_auth",
     "parse_event",
+    "parse_int",
 ]
 
 #: the stored application token, or a function of the payload's ``auth`` giving it (several portals)
 ExpectedToken = str | Callable[["EventAuth"], str | None]
+
+#: limits of an incoming payload: a real event has ~15 pairs, a robot request a few dozen, keys are ASCII
+#: and short; PHP itself refuses more than 1,000 variables or 64 levels by default
+EVENT_LIMITS: Final = QueryLimits(max_pairs=1000, max_depth=32, max_key_length=512, strict=True)
+
+#: an integer as a portal writes it: ASCII digits, an optional minus, at most 18 digits (fits 64 bits)
+_INT: Final = re.compile(r"-?[0-9]{1,18}")
+
+
+def parse_int(value: str) -> int | None:
+    """``value`` as an int when it is a plain (ASCII, at most 18-digit) integer, else ``None``."""
+    return int(value) if _INT.fullmatch(value) else None
+
+
+def _shown(value: str) -> str:
+    """A payload value safe to put in a message (and a log line): escaped and cut short."""
+    return repr(value[:40] + ("..." if len(value) > 40 else ""))
 
 
 @dataclass(frozen=True)
@@ -81,25 +103,80 @@ class Event:
     def id(self) -> int | None:
         """``data[FIELDS][ID]`` as an int, when present and numeric."""
         value = self.fields.get("ID")
-        return int(value) if isinstance(value, str) and value.isdigit() else None
+        number = parse_int(value) if isinstance(value, str) else None
+        return number if number is not None and number > 0 else None
 
     def is_(self, name: str) -> bool:
         """Whether this is the event ``name`` (compared case-insensitively, as the portal's casing varies)."""
         return self.name == name.strip().upper()
 
 
-def decode_payload(payload: str | bytes | Mapping[str, Any]) -> dict[str, Any]:
-    """The payload as nested dicts: a form body is decoded; a mapping with ``a[b]`` keys is re-nested."""
-    if isinstance(payload, bytes | str):
-        return decode_php_query(payload)
-    if isinstance(payload, Mapping):
-        if any(isinstance(key, str) and "[" in key for key in payload):
-            return decode_php_query([(str(k), _flat_value(k, v)) for k, v in payload.items()])
-        return dict(payload)
+def decode_payload(
+    payload: str | bytes | Mapping[str, Any], *, limits: QueryLimits | None = None
+) -> dict[str, Any]:
+    """The payload as nested dicts: a form body is decoded; a mapping with ``a[b]`` keys is re-nested.
+
+    Decoding is linear in the body and bounded by ``limits`` (default :data:`EVENT_LIMITS`); anything
+    malformed or beyond them is an :class:`~.errors.EventPayloadError` (answer 400).
+    """
+    limits = EVENT_LIMITS if limits is None else limits
+    try:
+        if isinstance(payload, bytes | bytearray | memoryview | str):
+            return decode_php_query(
+                bytes(payload) if not isinstance(payload, str) else payload, limits=limits
+            )
+        if isinstance(payload, Mapping):
+            if any(isinstance(key, str) and "[" in key for key in payload):
+                pairs = [(str(k), _flat_value(k, v)) for k, v in payload.items()]
+                return decode_php_query(pairs, limits=limits)
+            _check_tree(payload, limits)
+            return dict(payload)
+    except EventPayloadError:
+        raise
+    except PhpQueryError as exc:
+        raise EventPayloadError(f"malformed payload: {exc}") from None
+    except (ValueError, TypeError, RecursionError, UnicodeError, MemoryError) as exc:  # a safety net
+        raise EventPayloadError(f"malformed payload ({type(exc).__name__})") from None
     raise EventPayloadError(
         f"an event payload is the form-encoded body (str or bytes) or its decoded mapping, "
         f"not {type(payload).__name__}"
     )
+
+
+def _check_tree(tree: Mapping[str, Any], limits: QueryLimits) -> None:
+    """An already decoded payload: text keys and values, nested at most ``max_depth``, no cycles."""
+    stack: list[tuple[Any, int]] = [(tree, 0)]
+    seen = 0
+    while stack:
+        node, depth = stack.pop()
+        seen += 1
+        if seen > limits.max_pairs:
+            raise EventPayloadError(f"malformed payload: more than {limits.max_pairs} values")
+        if isinstance(node, str):
+            _check_str(node)
+            continue
+        if depth > limits.max_depth:
+            raise EventPayloadError(f"malformed payload: nested more than {limits.max_depth} levels")
+        if isinstance(node, Mapping):
+            for key in node:
+                if not isinstance(key, str):
+                    raise EventPayloadError(f"malformed payload: key {key!r} is not text")
+                _check_str(key)
+            stack.extend((child, depth + 1) for child in node.values())
+        elif isinstance(node, list | tuple):
+            stack.extend((child, depth + 1) for child in node)
+        else:
+            raise EventPayloadError(f"malformed payload: a value of type {type(node).__name__} is not text")
+
+
+def _check_str(text: str) -> None:
+    if len(text) > 1024 * 1024:
+        raise EventPayloadError("malformed payload: a value longer than 1 MiB")
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise EventPayloadError("malformed payload: text that is not valid Unicode") from None
 
 
 def _flat_value(key: Any, value: Any) -> str:
@@ -107,7 +184,7 @@ def _flat_value(key: Any, value: Any) -> str:
         return value
     if isinstance(value, list | tuple) and len(value) == 1 and isinstance(value[0], str):
         return value[0]  # framework multi-dicts rendered as lists
-    raise EventPayloadError(f"payload key {key!r} has a non-text value {type(value).__name__}")
+    raise EventPayloadError(f"payload key {_shown(str(key))} has a non-text value {type(value).__name__}")
 
 
 def _text(block: Mapping[str, Any], key: str, where: str, *, required: bool = False) -> str | None:
@@ -125,9 +202,10 @@ def _int(block: Mapping[str, Any], key: str, where: str) -> int | None:
     value = _text(block, key, where)
     if value is None or value == "":
         return None
-    if not value.lstrip("-").isdigit():
-        raise EventPayloadError(f"{where} must be an integer, not {value!r}")
-    return int(value)
+    number = parse_int(value)
+    if number is None:
+        raise EventPayloadError(f"{where} must be an integer (at most 18 digits), not {_shown(value)}")
+    return number
 
 
 def parse_auth(decoded: Mapping[str, Any]) -> EventAuth:
@@ -160,29 +238,54 @@ def check_application_token(auth: EventAuth, expected: ExpectedToken) -> None:
     stored = expected(auth) if callable(expected) else expected
     if not stored:
         raise EventAuthError(
-            f"no application token is configured for portal {auth.domain or auth.member_id or '?'}: refused"
+            f"no application token is configured for portal {_shown(auth.domain or auth.member_id or '?')}: "
+            "refused"
+        )
+    if not isinstance(stored, str):
+        raise EventAuthError(
+            f"the configured application token is a {type(stored).__name__}, not a str: refused"
         )
     if not auth.application_token:
         raise EventAuthError("payload has no auth[application_token]: refused")
-    if not hmac.compare_digest(auth.application_token.encode(), stored.encode()):
+    given = auth.application_token.encode("utf-8", "surrogatepass")
+    if not hmac.compare_digest(given, stored.encode("utf-8", "surrogatepass")):
         raise EventAuthError("auth[application_token] does not match the stored token: refused")
 
 
-def parse_event(payload: str | bytes | Mapping[str, Any], *, application_token: ExpectedToken) -> Event:
+def parse_event(
+    payload: str | bytes | Mapping[str, Any],
+    *,
+    application_token: ExpectedToken,
+    limits: QueryLimits | None = None,
+) -> Event:
     """Decode an event payload, verify its application token and return the typed :class:`Event`."""
-    decoded = decode_payload(payload)
+    decoded = decode_payload(payload, limits=limits)
+    event_name(decoded)  # the shape first: a body that is no event at all is a 400, not a 403
+    auth = parse_auth(decoded)
+    check_application_token(auth, application_token)
+    return event_from(decoded, auth)
+
+
+def event_name(decoded: Mapping[str, Any]) -> str:
+    """The upper-case ``event`` name of a decoded payload (:class:`~.errors.EventPayloadError` if none)."""
     name = _text(decoded, "event", "'event' name", required=True)
     if not name or not name.strip():
         raise EventPayloadError("payload has an empty 'event' name")
-    auth = parse_auth(decoded)
-    check_application_token(auth, application_token)
+    if len(name) > 255 or not name.strip().isascii():
+        raise EventPayloadError(f"'event' name {_shown(name)} is not an event name")
+    return name.strip().upper()
+
+
+def event_from(decoded: Mapping[str, Any], auth: EventAuth) -> Event:
+    """The :class:`Event` of a decoded payload whose ``auth`` block was already verified."""
+    name = event_name(decoded)
     data = decoded.get("data", {})
     if data == "":
         data = {}
     if not isinstance(data, Mapping):
         raise EventPayloadError("data must be a nested data[...] block (e.g. data[FIELDS][ID])")
     return Event(
-        name=name.strip().upper(),
+        name=name,
         data=data,
         auth=auth,
         handler_id=_int(decoded, "event_handler_id", "event_handler_id"),

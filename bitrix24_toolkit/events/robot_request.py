@@ -11,10 +11,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..protocol.encoding import QueryLimits
 from .errors import EventPayloadError
-from .payload import EventAuth, ExpectedToken, check_application_token, decode_payload, parse_auth
+from .payload import EventAuth, ExpectedToken, check_application_token, decode_payload, parse_auth, parse_int
 
-__all__ = ["RobotRequest", "is_robot_request", "parse_robot_request"]
+__all__ = [
+    "RobotRequest",
+    "is_robot_request",
+    "parse_robot_request",
+    "robot_event_token",
+    "robot_request_from",
+]
 
 
 @dataclass(frozen=True)
@@ -37,8 +44,8 @@ class RobotRequest:
     def entity_id(self) -> int | None:
         """The number at the end of the document id (``DEAL_123`` -> 123), when there is one."""
         last = self.document_id[-1] if self.document_id else ""
-        tail = last.rsplit("_", 1)[-1]
-        return int(tail) if tail.isdigit() else None
+        number = parse_int(last.rsplit("_", 1)[-1])
+        return number if number is not None and number >= 0 else None
 
 
 def is_robot_request(decoded: Mapping[str, Any]) -> bool:
@@ -65,15 +72,30 @@ def _one(decoded: Mapping[str, Any], key: str) -> str:
 
 
 def parse_robot_request(
-    payload: str | bytes | Mapping[str, Any], *, application_token: ExpectedToken
+    payload: str | bytes | Mapping[str, Any],
+    *,
+    application_token: ExpectedToken,
+    limits: QueryLimits | None = None,
 ) -> RobotRequest:
     """Decode a robot request, verify ``auth[application_token]`` and return a :class:`RobotRequest`."""
-    decoded = decode_payload(payload)
+    decoded = decode_payload(payload, limits=limits)
+    robot_event_token(decoded)  # the shape first: a body that is no robot request is a 400, not a 403
+    auth = parse_auth(decoded)
+    check_application_token(auth, application_token)
+    return robot_request_from(decoded, auth)
+
+
+def robot_event_token(decoded: Mapping[str, Any]) -> str:
+    """The ``event_token`` of a decoded robot request (:class:`~.errors.EventPayloadError` if none)."""
     token = _one(decoded, "event_token")
     if not token:
         raise EventPayloadError("robot request has no event_token")
-    auth = parse_auth(decoded)
-    check_application_token(auth, application_token)
+    return token
+
+
+def robot_request_from(decoded: Mapping[str, Any], auth: EventAuth) -> RobotRequest:
+    """The :class:`RobotRequest` of a decoded payload whose ``auth`` block was already verified."""
+    token = robot_event_token(decoded)
     properties = decoded.get("properties", {})
     if properties == "":
         properties = {}
@@ -81,10 +103,12 @@ def parse_robot_request(
         properties = {str(i): value for i, value in enumerate(properties)}
     if not isinstance(properties, Mapping):
         raise EventPayloadError("properties must be a nested properties[...] block")
-    timeout, ts = _one(decoded, "timeout_duration"), _one(decoded, "ts")
-    for name, value in (("timeout_duration", timeout), ("ts", ts)):
-        if value and not value.isdigit():
-            raise EventPayloadError(f"{name} must be an integer, not {value!r}")
+    numbers: dict[str, int | None] = {}
+    for name in ("timeout_duration", "ts"):
+        value = _one(decoded, name)
+        numbers[name] = parse_int(value) if value else None
+        if value and (numbers[name] is None or value.startswith("-")):
+            raise EventPayloadError(f"{name} must be an integer (at most 18 digits), not {value[:40]!r}")
     return RobotRequest(
         code=_one(decoded, "code"),
         document_id=_triplet(decoded, "document_id", required=True),
@@ -94,7 +118,7 @@ def parse_robot_request(
         workflow_id=_one(decoded, "workflow_id"),
         document_type=_triplet(decoded, "document_type", required=False),
         use_subscription=_one(decoded, "use_subscription").upper() == "Y",
-        timeout_duration=int(timeout) if timeout else None,
-        ts=int(ts) if ts else None,
+        timeout_duration=numbers["timeout_duration"],
+        ts=numbers["ts"],
         raw=decoded,
     )

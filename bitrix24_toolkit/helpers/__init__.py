@@ -13,7 +13,8 @@ its own public names (the modules inside them are private):
 - :mod:`~bitrix24_toolkit.helpers.holding`: parent companies, the holding tree, its deal totals;
 - :mod:`~bitrix24_toolkit.helpers.lead_conversion`: leads into contacts, companies and deals;
 - :mod:`~bitrix24_toolkit.helpers.lead_import`: leads from CSV files, dicts or DataFrames;
-- :mod:`~bitrix24_toolkit.helpers.requisites`: requisites, presets, "my company", Russian identifiers.
+- :mod:`~bitrix24_toolkit.helpers.requisites`: requisites, presets, "my company", Russian identifiers;
+- :mod:`~bitrix24_toolkit.helpers.reports`: CSV files that spreadsheets open safely.
 
 :func:`helper` and :class:`Helper` (:mod:`~bitrix24_toolkit.helpers.base`) are how a helper is written.
 """
@@ -106,6 +107,7 @@ from .lead_conversion import (
     convert_leads,
 )
 from .lead_import import ImportReport, ImportRow, import_leads
+from .reports import safe_cell, write_csv, write_rows
 from .requisites import (
     CompanyDetails,
     CompanyMatch,
@@ -234,6 +236,7 @@ __all__ = [
     "reply",
     "requisites_of",
     "root_of",
+    "safe_cell",
     "set_deal_products",
     "set_parent",
     "subsidiaries",
@@ -245,4 +248,6 @@ __all__ = [
     "validate_kpp",
     "validate_ogrn",
     "validate_ogrnip",
+    "write_csv",
+    "write_rows",
 ]

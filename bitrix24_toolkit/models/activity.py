@@ -7,14 +7,15 @@ from typing import Any
 from pydantic import field_validator
 
 from .base import BitrixModel, CamelModel
-from .values import DateTime, Int, LinkId, YesNo
+from .values import DateTime, Int, LinkId, Money, YesNo
 
 __all__ = ["Activity", "TimelineComment", "Todo"]
 
 
 class Activity(BitrixModel):
     """A CRM activity (``crm.activity.*``): ``type_id`` 1 meeting, 2 call, 3 task, 4 e-mail, 6 provider
-    (to-dos: ``provider_id`` ``CRM_TODO``); ``status`` 1 waiting, 2 completed."""
+    (to-dos: ``provider_id`` ``CRM_TODO``); ``status`` 1 waiting, 2 completed. Fields as
+    crm-activity-fields.md lists them."""
 
     id: Int = None
     owner_id: Int = None
@@ -41,7 +42,26 @@ class Activity(BitrixModel):
     location: str | None = None
     originator_id: str | None = None
     origin_id: str | None = None
+    provider_group_id: str | None = None
+    notify_type: Int = None
+    notify_value: Int = None
+    origin_version: str | None = None
+    provider_params: Any = None
+    provider_data: str | None = None
+    result_mark: Int = None
+    result_value: Money = None
+    result_sum: Money = None
+    result_currency_id: str | None = None
+    result_status: Int = None
+    result_stream: Int = None
+    result_source_id: str | None = None
+    autocomplete_rule: Int = None
+    is_incoming_channel: YesNo = None
+    #: only when selected in ``crm.activity.list`` (``select: ["*", "COMMUNICATIONS"]``)
     communications: list[dict[str, Any]] | None = None
+    #: ``[{"id": 1, "url": "..."}]``, only when selected (``FILES``)
+    files: list[dict[str, Any]] | None = None
+    bindings: list[dict[str, Any]] | None = None
     settings: Any = None
 
     @property
@@ -73,7 +93,8 @@ class TimelineComment(BitrixModel):
     created: DateTime = None
     comment: str | None = None
     author_id: LinkId = None
-    files: Any = None
+    #: attached files keyed by file id (``{"12": {"id": 12, "name": "1.gif", "size": 43, ...}}``; ``{}``)
+    files: dict[str, dict[str, Any]] | list[Any] | None = None
 
     @field_validator("entity_type", mode="before")
     @classmethod

@@ -1,4 +1,6 @@
-"""Contact bindings of deals and leads (``crm.{deal,lead}.contact.items.*``, reference 5.12)."""
+"""Contact bindings of deals and leads (``crm.{deal,lead}.contact.items.*``; pages
+api-reference/crm/deals/contacts/crm-deal-contact-items-get.md, crm/leads/management-communication/).
+"""
 
 from __future__ import annotations
 

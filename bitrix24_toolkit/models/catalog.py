@@ -1,6 +1,11 @@
-"""A product of the CRM catalog as the legacy ``crm.product.*`` methods send it (numbers as strings)."""
+"""A product of the CRM catalog as the legacy ``crm.product.*`` methods send it (numbers as strings).
+
+Fields: api-reference/crm/outdated/products/crm-product-fields.md (``code`` is kept for portals that send it).
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from .base import BitrixModel
 from .values import DateTime, Int, Money, YesNo
@@ -26,6 +31,9 @@ class CatalogProduct(BitrixModel):
     vat_included: YesNo = None
     measure: Int = None
     xml_id: str | None = None
+    #: ``product_file``: a file id or a file description object, ``None`` when there is no picture
+    preview_picture: Any = None
+    detail_picture: Any = None
     date_create: DateTime = None
     timestamp_x: DateTime = None
     created_by: Int = None

@@ -6,10 +6,18 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from .base import BitrixModel
+from .base import BitrixModel, CamelModel
 from .values import DateTime, Int, LinkId, Money, YesNo
 
-__all__ = ["Company", "Contact", "CrmEntity", "Deal", "Lead", "Multifield"]
+__all__ = ["Company", "Contact", "CrmEntity", "CrmFile", "Deal", "Lead", "Multifield"]
+
+
+class CrmFile(CamelModel):
+    """A stored file of a ``file`` field (contact ``PHOTO``, company ``LOGO``): ``{"id", "showUrl", ...}``."""
+
+    id: Int = None
+    show_url: str | None = None
+    download_url: str | None = None
 
 
 class Multifield(BitrixModel):
@@ -41,6 +49,23 @@ class CrmEntity(BitrixModel):
     source_description: str | None = None
     originator_id: str | None = None
     origin_id: str | None = None
+    #: the last timeline activity and its author (the creation and creator until one happens)
+    last_activity_time: DateTime = None
+    last_activity_by: LinkId = None
+
+
+class _WithAddress(BitrixModel):
+    """The deprecated split address of leads, contacts and companies (``ADDRESS``, ``ADDRESS_2`` ...)."""
+
+    address: str | None = None
+    address_2: str | None = None
+    address_city: str | None = None
+    address_postal_code: str | None = None
+    address_region: str | None = None
+    address_province: str | None = None
+    address_country: str | None = None
+    address_country_code: str | None = None
+    address_loc_addr_id: Int = None
 
 
 class _WithContactData(CrmEntity):
@@ -62,7 +87,7 @@ class _WithUtm(BitrixModel):
     utm_term: str | None = None
 
 
-class Lead(_WithContactData, _WithUtm):
+class Lead(_WithContactData, _WithAddress, _WithUtm):
     """A lead (``crm.lead.*``; ``crm.item`` entityTypeId 1)."""
 
     entity_type_id: ClassVar[int] = 1
@@ -87,11 +112,11 @@ class Lead(_WithContactData, _WithUtm):
     is_return_customer: YesNo = None
     date_closed: DateTime = None
     birthdate: DateTime = None
-    address: str | None = None
-    address_city: str | None = None
+    moved_by_id: LinkId = None
+    moved_time: DateTime = None
 
 
-class Contact(_WithContactData, _WithUtm):
+class Contact(_WithContactData, _WithAddress, _WithUtm):
     """A contact (``crm.contact.*``; ``crm.item`` entityTypeId 3)."""
 
     entity_type_id: ClassVar[int] = 3
@@ -108,9 +133,12 @@ class Contact(_WithContactData, _WithUtm):
     lead_id: LinkId = None
     export: YesNo = None
     birthdate: DateTime = None
+    photo: CrmFile | None = None
+    origin_version: str | None = None
+    face_id: Int = None
 
 
-class Company(_WithContactData, _WithUtm):
+class Company(_WithContactData, _WithAddress, _WithUtm):
     """A company (``crm.company.*``; ``crm.item`` entityTypeId 4); ``is_my_company`` marks your own."""
 
     entity_type_id: ClassVar[int] = 4
@@ -126,6 +154,19 @@ class Company(_WithContactData, _WithUtm):
     is_my_company: YesNo = None
     lead_id: LinkId = None
     contact_id: list[int] | None = Field(default=None, alias="CONTACT_ID")
+    logo: CrmFile | None = None
+    origin_version: str | None = None
+    address_legal: str | None = None
+    reg_address: str | None = None
+    reg_address_2: str | None = None
+    reg_address_city: str | None = None
+    reg_address_postal_code: str | None = None
+    reg_address_region: str | None = None
+    reg_address_province: str | None = None
+    reg_address_country: str | None = None
+    reg_address_country_code: str | None = None
+    reg_address_loc_addr_id: Int = None
+    last_communication_time: DateTime = None
 
 
 class Deal(CrmEntity, _WithUtm):
@@ -159,3 +200,4 @@ class Deal(CrmEntity, _WithUtm):
     moved_by_id: LinkId = None
     moved_time: DateTime = None
     additional_info: str | None = None
+    location_id: str | None = None

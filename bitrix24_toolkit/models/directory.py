@@ -81,6 +81,12 @@ class StatusEntityType(BitrixModel):
     entity_type_id: Int = None
     category_id: Int = None
     semantic_info: dict[str, Any] | None = None
+    #: ``category_<N>`` for a funnel's directory (crm-status-entity-types.md)
+    field_attribute_scope: str | None = None
+    is_enabled: bool | None = None
+    category_name: str | None = None
+    category_sort: Int = None
+    is_default_category: bool | None = None
 
     @field_validator("semantic_info", mode="before")
     @classmethod
@@ -98,13 +104,17 @@ class Category(CamelModel):
     is_default: YesNo = None
     origin_id: str | None = None
     originator_id: str | None = None
+    #: smart-process funnels only (crm-category-add.md "Object category")
+    is_system: YesNo = None
+    code: str | None = None
 
 
 class StageHistoryItem(BitrixModel):
     """A stage change (``crm.stagehistory.list``).
 
     Leads send ``STATUS_ID``/``STATUS_SEMANTIC_ID`` and deals ``STAGE_ID``/``STAGE_SEMANTIC_ID`` (+
-    ``CATEGORY_ID``): both read as :attr:`stage_id`/:attr:`stage_semantic_id`. ``type_id``: 1 created,
+    ``CATEGORY_ID``): both read as :attr:`stage_id`/:attr:`stage_semantic_id` (leads keep
+    :attr:`status_id`/:attr:`status_semantic_id` too). ``type_id``: 1 created,
     2 moved to an intermediate stage, 3 moved to a final stage, 5 funnel changed.
     """
 
@@ -115,6 +125,9 @@ class StageHistoryItem(BitrixModel):
     category_id: Int = None
     stage_id: str | None = None
     stage_semantic_id: str | None = None
+    #: the lead keys as sent (crm-stage-history-list.md: leads have STATUS_ID/STATUS_SEMANTIC_ID)
+    status_id: str | None = None
+    status_semantic_id: str | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -124,11 +137,6 @@ class StageHistoryItem(BitrixModel):
             data.setdefault("STAGE_ID", data.get("STATUS_ID"))
             data.setdefault("STAGE_SEMANTIC_ID", data.get("STATUS_SEMANTIC_ID"))
         return data
-
-    @property
-    def status_id(self) -> str | None:
-        """The lead-style name of :attr:`stage_id`."""
-        return self.stage_id
 
     @property
     def is_created(self) -> bool:

@@ -43,8 +43,40 @@ TYPE_EXCEPTIONS: Final[dict[int, dict[str, str]]] = {
     1: {"STATUS_ID": "stageId", "STATUS_SEMANTIC_ID": "stageSemanticId"},
     4: {"COMPANY_TYPE": "typeId"},
 }
-#: crm.item keys that describe the answer itself, not a field of the legacy models
-_DROPPED: Final = frozenset({"entityTypeId"})
+#: crm.item keys of leads/deals/contacts/companies that are not fields of their models: the answer's own
+#: ``entityTypeId``, fields the pages mark "disabled" (always ``null``, object-fields.md) and the flat
+#: aliases of the first ``fm`` values (``phone``/``email`` would shadow the ``PHONE``/``EMAIL`` lists)
+_DROPPED: Final = frozenset(
+    {
+        "entityTypeId",
+        "dateCreateShort",
+        "dateModifyShort",
+        "begindateShort",
+        "closedateShort",
+        "eventDateShort",
+        "isConvert",
+        "productId",
+        "shortName",
+        "login",
+        "isWork",
+        "isWon",
+        "isLose",
+        "receivedAmount",
+        "lostAmount",
+        "hasProducts",
+        "phoneMobile",
+        "phoneWork",
+        "phoneMailing",
+        "emailHome",
+        "emailWork",
+        "emailMailing",
+        "skype",
+        "icq",
+        "imol",
+        "email",
+        "phone",
+    }
+)
 
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 

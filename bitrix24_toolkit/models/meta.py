@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field, field_validator
 
 from .base import BitrixModel, CamelModel
-from .values import DateTime, Int, YesNo
+from .values import DateTime, Int, YesNo, is_empty
 
 __all__ = ["DuplicateMatch", "FieldInfo", "Page", "User"]
 
@@ -34,14 +35,35 @@ class FieldInfo(CamelModel):
     #: ``crm.item.fields`` gives each camelCase field its legacy name
     upper_name: str | None = None
 
+    @field_validator("status_type", mode="before")
+    @classmethod
+    def _one_status_type(cls, value: Any) -> Any:
+        # crm.requisite.fields sends a list: "statusType": ["RQ_IDENT_TYPE_CO"] (crm-requisite-fields.md)
+        if isinstance(value, list):
+            return str(value[0]) if value else None
+        return value
+
     @property
     def label(self) -> str | None:
         """The human label: custom fields carry it in ``listLabel``/``formLabel``, others in ``title``."""
         return self.list_label or self.form_label or self.title
 
 
+def _loose_datetime(value: Any) -> Any:
+    """user.get sends TIMESTAMP_X / LAST_ACTIVITY_DATE as ``{}``, user.current as ``"Y-m-d H:i:s"``."""
+    if is_empty(value):
+        return None
+    if isinstance(value, str) and len(value) == 19 and value[10] == " ":
+        return dt.datetime.fromisoformat(value)
+    return value
+
+
+#: a datetime that may come as ``{}`` or without an offset (api-reference/user/user-get.md, user-current.md)
+LooseDateTime = Annotated[dt.datetime | None, BeforeValidator(_loose_datetime)]
+
+
 class User(BitrixModel):
-    """An employee (``user.current``, ``user.get``)."""
+    """An employee (``user.current``, ``user.get``, ``user.search``; ``profile`` fills ``admin``)."""
 
     id: Int = None
     active: YesNo = None
@@ -49,11 +71,24 @@ class User(BitrixModel):
     last_name: str | None = None
     second_name: str | None = None
     email: str | None = None
-    work_position: str | None = None
-    personal_city: str | None = None
-    uf_department: list[int] | None = None
-    is_online: YesNo = None
     last_login: DateTime = None
+    date_register: DateTime = None
+    time_zone: str | None = None
+    is_online: YesNo = None
+    timestamp_x: LooseDateTime = None
+    last_activity_date: LooseDateTime = None
+    personal_gender: str | None = None
+    personal_www: str | None = None
+    personal_birthday: DateTime = None
+    personal_photo: str | None = None
+    personal_mobile: str | None = None
+    personal_phone: str | None = None
+    personal_city: str | None = None
+    work_phone: str | None = None
+    work_position: str | None = None
+    uf_employment_date: DateTime = None
+    uf_department: list[int] | None = None
+    uf_phone_inner: str | None = None
     user_type: str | None = None
     admin: bool | None = Field(default=None, alias="ADMIN")
 

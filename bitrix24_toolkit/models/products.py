@@ -1,4 +1,5 @@
-"""Product rows of deals and leads (``crm.{deal,lead}.productrows.*``, reference 5.8).
+"""Product rows of deals and leads (``crm.{deal,lead}.productrows.*``; pages
+api-reference/crm/deals/crm-deal-productrows-get.md, crm/leads/crm-lead-productrows-get.md).
 
 The portal mixes types in one row: ``"ID": "5"``, ``"PRODUCT_ID": 450``, ``"PRICE": 899.1`` and
 ``"PRICE_ACCOUNT": "899.10"``; every amount reads as a :class:`~decimal.Decimal`.
@@ -10,7 +11,7 @@ from decimal import Decimal
 from typing import ClassVar
 
 from .base import BitrixModel
-from .values import DateTime, Int, Money, YesNo
+from .values import Date, Int, Money, YesNo
 
 __all__ = ["ProductRow"]
 
@@ -62,7 +63,8 @@ class ProductRow(BitrixModel):
     type: Int = None
     store_id: Int = None
     reserve_id: Int = None
-    date_reserve_end: DateTime = None
+    #: a date (``"2024-12-26"``), as the productrows.get pages document it
+    date_reserve_end: Date = None
     reserve_quantity: Money = None
 
     @property

@@ -85,8 +85,8 @@ class Country(BitrixModel):
 class Requisite(_RecordHeader):
     """Legal details of a company (``ENTITY_TYPE_ID`` 4) or contact (3) (``crm.requisite.*``).
 
-    The RU fields are declared; the other countries' ``RQ_*`` fields (``RQ_VAT_ID``, ``RQ_IIN``, ``RQ_CNPJ``
-    ...) and ``UF_CRM_*`` custom fields are kept as extras: ``requisite["RQ_VAT_ID"]``.
+    Every ``RQ_*`` field of ``crm.requisite.fields`` is declared (all countries'); ``UF_CRM_*`` custom
+    fields are kept as extras: ``requisite["UF_CRM_1694526604"]``.
     """
 
     #: entityTypeId of requisites as owners of addresses (reference 5.1)
@@ -129,10 +129,33 @@ class Requisite(_RecordHeader):
     rq_okpo: str | None = None
     rq_oktmo: str | None = None
     rq_okved: str | None = None
+    rq_edrpou: str | None = None
+    rq_drfo: str | None = None
+    rq_kbe: str | None = None
+    rq_iin: str | None = None
+    rq_bin: str | None = None
+    rq_st_cert_ser: str | None = None
+    rq_st_cert_num: str | None = None
+    rq_st_cert_date: str | None = None
     rq_vat_payer: YesNo = None
     rq_vat_id: str | None = None
+    rq_vat_cert_ser: str | None = None
+    rq_vat_cert_num: str | None = None
+    rq_vat_cert_date: str | None = None
     rq_residence_country: str | None = None
     rq_base_doc: str | None = None
+    rq_regon: str | None = None
+    rq_krs: str | None = None
+    rq_pesel: str | None = None
+    rq_legal_form: str | None = None
+    rq_siret: str | None = None
+    rq_siren: str | None = None
+    rq_capital: str | None = None
+    rq_rcs: str | None = None
+    rq_cnpj: str | None = None
+    rq_state_reg: str | None = None
+    rq_mnpl_reg: str | None = None
+    rq_cpf: str | None = None
 
 
 class BankDetail(_RecordHeader):
@@ -174,14 +197,15 @@ class AddressType:
     SHIPPING: Final = 11
     DELIVERY: Final = 11
 
-    #: id -> English name of the standard types (a portal may list more: ask ``b24.crm.address.types()``)
+    #: id -> English name of the standard types, as crm.enum.addresstype names them (its page's example);
+    #: a portal may list more: ask ``b24.crm.address.types()``
     NAMES: ClassVar[dict[int, str]] = {
-        1: "Actual address",
-        4: "Registered address",
+        11: "Shipping address",
+        1: "Physical address",
         6: "Legal address",
+        4: "Registered address",
         8: "Mailing address",
         9: "Beneficiary address",
-        11: "Delivery address",
     }
 
 

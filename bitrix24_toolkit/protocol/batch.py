@@ -27,11 +27,12 @@ from ..errors import (
     ResponseFormatError,
     leaves_outcome_unknown,
     outcome_unknown,
+    short_repr,
     with_method,
 )
 from .call import Call, Flow, Parallel
 from .encoding import encode_php_query
-from .envelope import APIResponse, TimeInfo, batch_sub_error, snippet_of
+from .envelope import APIResponse, TimeInfo, batch_sub_error, named, snippet_of, unreadable_result
 from .rows import chunked
 
 __all__ = [
@@ -239,7 +240,11 @@ class BatchChunk:
                 try:
                     outcomes[key] = Outcome(key, call.method, value=call.parse(sub))
                 except Bitrix24Error as exc:
-                    outcomes[key] = Outcome(key, call.method, error=exc)
+                    outcomes[key] = Outcome(key, call.method, error=named(exc, call.method))
+                except Exception as exc:  # an answer of the wrong shape: a typed error, never lost
+                    unreadable = unreadable_result(call.method, exc)
+                    unreadable.__cause__ = exc
+                    outcomes[key] = Outcome(key, call.method, error=unreadable)
             elif halted:  # halt=1 stopped the chain at an earlier error: later calls are absent
                 outcomes[key] = Outcome(key, call.method, error=NotRunError(call.method))
             else:  # absent with nothing to halt it: a malformed answer, the call may have run
@@ -308,8 +313,13 @@ def _int(value: Any) -> int | None:
 
 def _references(call: Call[Any]) -> Iterator[str]:
     stack: list[Any] = [call.params]
+    seen: set[int] = set()  # params that contain themselves are refused later, by the encoder
     while stack:
         value = stack.pop()
+        if isinstance(value, Mapping | list | tuple):
+            if id(value) in seen:
+                continue
+            seen.add(id(value))
         if isinstance(value, Ref):
             yield value.name
         elif isinstance(value, str):
@@ -357,7 +367,8 @@ def _as_call(value: Call[Any] | tuple[str, Mapping[str, Any]]) -> Call[Any]:
         params = value[1] if value[1] is not None else {}
         return Call(value[0], params)
     raise InvalidInputError(
-        f"a batch entry must be a Call or a (method, params) pair, not {value!r}"[:200], field="calls"
+        f"a batch entry must be a Call or a (method, params) pair, not {short_repr(value, 120)}",
+        field="calls",
     )
 
 
@@ -372,11 +383,12 @@ def _not_run(chunk: BatchChunk) -> list[Outcome[Any]]:
 def run_batch(batch: Batch) -> Flow[list[Outcome[Any]]]:
     """The flow of a batch: one outcome per call in input order, whatever happened to its chunk."""
     chunks = plan_batch(batch)
+    requests = [chunk.call() for chunk in chunks]  # bad params raise here, before anything is sent
     outcomes: list[Outcome[Any]] = []
     if batch.halt or len(chunks) == 1:
         for index, chunk in enumerate(chunks):
             try:
-                got: dict[str, Outcome[Any]] = yield chunk.call()
+                got: dict[str, Outcome[Any]] = yield requests[index]
                 ordered = [got[key] for key, _ in chunk.calls]
             except Bitrix24Error as exc:
                 ordered = _failed(chunk, exc)
@@ -386,7 +398,7 @@ def run_batch(batch: Batch) -> Flow[list[Outcome[Any]]]:
                     outcomes.extend(_not_run(later))
                 break
         return outcomes
-    results = yield Parallel([chunk.call() for chunk in chunks])
+    results = yield Parallel(requests)
     for chunk, result in zip(chunks, results, strict=True):
         if isinstance(result, Bitrix24Error):
             outcomes.extend(_failed(chunk, result))

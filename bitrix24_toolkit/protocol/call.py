@@ -33,14 +33,23 @@ __all__ = [
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
 
-_METHOD = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$")
+_METHOD = re.compile(r"[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*")
+#: Longer than any real REST method (the longest are about 60 characters).
+MAX_METHOD_LENGTH = 100
 
 
 def validate_method(method: object) -> str:
     """Check a REST method name (``crm.deal.get``) before it goes into a URL; return it unchanged."""
-    if not isinstance(method, str) or not _METHOD.match(method):
+    if isinstance(method, str) and len(method) > MAX_METHOD_LENGTH:
         raise InvalidInputError(
-            f"invalid REST method name {method!r}: expected dotted words such as 'crm.deal.get'",
+            f"invalid REST method name {method[:40]!r}... ({len(method)} characters): no REST method is "
+            f"longer than {MAX_METHOD_LENGTH}",
+            field="method",
+        )
+    if not isinstance(method, str) or not _METHOD.fullmatch(method):
+        shown = repr(method)[:80]
+        raise InvalidInputError(
+            f"invalid REST method name {shown}: expected dotted words such as 'crm.deal.get'",
             field="method",
         )
     return method

@@ -26,15 +26,17 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import json
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
-from urllib.parse import quote, unquote_plus
+from urllib.parse import quote
 
 from ..errors import InvalidInputError
+from .php_query import PhpQueryError, QueryLimits, decode_php_query
 
 __all__ = [
+    "PhpQueryError",
+    "QueryLimits",
     "decode_php_query",
     "dumps_json",
     "encode_php_pairs",
@@ -48,8 +50,19 @@ _KEY_SAFE = "[]"
 _VALUE_SAFE = ""
 
 
+#: Deepest nesting of parameters accepted (real filters and fields stay under 10 levels); deeper, or a
+#: structure that contains itself, is :class:`InvalidInputError` before anything is sent.
+MAX_PARAM_DEPTH = 32
+#: PHP integers are 64-bit: a larger int would arrive as an imprecise float (or not at all).
+_INT_LIMIT = 2**63
+
+
 def normalize(value: Any, *, path: str = "params") -> Any:
     """Turn Python values into the JSON/PHP primitives Bitrix24 understands (see the module table)."""
+    return _normalize(value, path, 0, set())
+
+
+def _normalize(value: Any, path: str, depth: int, open_ids: set[int]) -> Any:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -57,7 +70,13 @@ def normalize(value: Any, *, path: str = "params") -> Any:
     if isinstance(value, str):
         return _utf8(value, path)
     if isinstance(value, int):
-        return value
+        if not -_INT_LIMIT <= value < _INT_LIMIT:
+            raise InvalidInputError(
+                f"{path}: an integer of {value.bit_length()} bits does not fit a PHP integer (64 bits); "
+                "pass it as a str",
+                field=path,
+            )
+        return int(value)
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             raise InvalidInputError(f"{path}: {value!r} cannot be sent to Bitrix24", field=path)
@@ -67,32 +86,48 @@ def normalize(value: Any, *, path: str = "params") -> Any:
             raise InvalidInputError(f"{path}: {value!r} cannot be sent to Bitrix24", field=path)
         return format(value, "f")
     if isinstance(value, enum.Enum):
-        return normalize(value.value, path=path)
+        return _normalize(value.value, path, depth, open_ids)
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
-    if isinstance(value, Mapping):
-        out: dict[str, Any] = {}
-        for key, item in value.items():
-            skey = _key_text(key, path)
-            out[skey] = normalize(item, path=f"{path}[{skey}]")
-        return out
-    if isinstance(value, list | tuple):
-        return [normalize(item, path=f"{path}[{i}]") for i, item in enumerate(value)]
-    if isinstance(value, set | frozenset):
-        items = [normalize(item, path=f"{path}[]") for item in value]
-        return sorted(items, key=lambda v: (type(v).__name__, str(v)))
+    if isinstance(value, Mapping | list | tuple | set | frozenset):
+        return _container(value, path, depth, open_ids)
     if isinstance(value, bytes):
         raise InvalidInputError(
             f"{path}: bytes cannot be sent as a parameter; decode it to str (or base64 for files)", field=path
         )
     dump = getattr(value, "model_dump", None)
     if callable(dump):  # pydantic models: the API's names, only what was set
-        return normalize(dump(by_alias=True, exclude_unset=True, mode="json"), path=path)
+        return _normalize(dump(by_alias=True, exclude_unset=True, mode="json"), path, depth, open_ids)
     raise InvalidInputError(
         f"{path}: value of type {type(value).__name__} cannot be sent to Bitrix24 "
         "(use str, int, float, Decimal, bool, None, date/datetime, Enum, list or dict)",
         field=path,
     )
+
+
+def _container(value: Any, path: str, depth: int, open_ids: set[int]) -> Any:
+    """A dict, list or set normalised: at most :data:`MAX_PARAM_DEPTH` deep, never containing itself."""
+    if depth >= MAX_PARAM_DEPTH:
+        raise InvalidInputError(
+            f"{path[:120]}: parameters nested deeper than {MAX_PARAM_DEPTH} levels", field="params"
+        )
+    marker = id(value)
+    if marker in open_ids:
+        raise InvalidInputError(f"{path[:120]}: the parameters contain themselves", field="params")
+    open_ids.add(marker)
+    try:
+        if isinstance(value, Mapping):
+            out: dict[str, Any] = {}
+            for key, item in value.items():
+                skey = _key_text(key, path)
+                out[skey] = _normalize(item, f"{path}[{skey}]", depth + 1, open_ids)
+            return out
+        if isinstance(value, list | tuple):
+            return [_normalize(item, f"{path}[{i}]", depth + 1, open_ids) for i, item in enumerate(value)]
+        items = [_normalize(item, f"{path}[]", depth + 1, open_ids) for item in value]
+        return sorted(items, key=lambda v: (type(v).__name__, str(v)))
+    finally:
+        open_ids.discard(marker)
 
 
 def _utf8(text: str, path: str) -> str:
@@ -158,76 +193,3 @@ def encode_php_query(params: Mapping[str, Any] | None) -> str:
         f"{quote(key, safe=_KEY_SAFE)}={quote(value, safe=_VALUE_SAFE)}"
         for key, value in encode_php_pairs(params)
     )
-
-
-# ---------------------------------------------------------------------------------------------- decode
-_SEGMENT = re.compile(r"\[([^\[\]]*)\]")
-
-
-def decode_php_query(data: str | bytes | Iterable[tuple[str, str]]) -> dict[str, Any]:
-    """Parse a PHP-style query string (or pairs) into nested dicts and lists, like PHP's ``parse_str``.
-
-    ``a[]=x&a[]=y`` gives a list; maps whose keys are exactly ``0..n-1`` become lists (as PHP's
-    ``json_encode`` would render them); all scalar values stay strings.
-    """
-    if isinstance(data, bytes):
-        data = data.decode("utf-8", errors="replace")
-    if isinstance(data, str):
-        pairs: Iterable[tuple[str, str]] = _split_query(data)
-    else:
-        pairs = data
-    root: dict[str, Any] = {}
-    for raw_key, value in pairs:
-        _assign(root, raw_key, value)
-    return {key: _listify(value) for key, value in root.items()}
-
-
-def _split_query(text: str) -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
-    for part in text.split("&"):
-        if not part:
-            continue
-        key, _, value = part.partition("=")
-        out.append((unquote_plus(key), unquote_plus(value)))
-    return out
-
-
-def _assign(root: dict[str, Any], raw_key: str, value: str) -> None:
-    bracket = raw_key.find("[")
-    if bracket <= 0 or not raw_key.endswith("]"):
-        root[raw_key] = value
-        return
-    head = raw_key[:bracket]
-    segments = _SEGMENT.findall(raw_key[bracket:])
-    if "".join(f"[{s}]" for s in segments) != raw_key[bracket:]:
-        root[raw_key] = value  # not a well-formed PHP key: keep it literally
-        return
-    node: dict[str, Any] = root
-    keys = [head, *segments]
-    for depth, key in enumerate(keys):
-        last = depth == len(keys) - 1
-        if key == "":
-            key = str(_next_index(node))
-        if last:
-            node[key] = value
-        else:
-            child = node.get(key)
-            if not isinstance(child, dict):
-                child = {}
-                node[key] = child
-            node = child
-
-
-def _next_index(node: dict[str, Any]) -> int:
-    indices = [int(k) for k in node if k.lstrip("-").isdigit()]
-    return max(indices) + 1 if indices else 0
-
-
-def _listify(value: Any) -> Any:
-    if not isinstance(value, dict):
-        return value
-    items = {key: _listify(item) for key, item in value.items()}
-    if items and all(key.isdigit() and not (len(key) > 1 and key[0] == "0") for key in items):
-        if sorted(int(key) for key in items) == list(range(len(items))):
-            return [items[str(i)] for i in range(len(items))]
-    return items

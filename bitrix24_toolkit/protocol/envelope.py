@@ -14,9 +14,9 @@ import datetime as dt
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
-from ..errors import APIError, ResponseFormatError, make_api_error, status_for
+from ..errors import APIError, NotAppliedError, ResponseFormatError, make_api_error, status_for
 
 __all__ = [
     "APIResponse",
@@ -25,10 +25,21 @@ __all__ = [
     "decode_body",
     "error_fields",
     "error_from_payload",
+    "named",
     "parse_envelope",
+    "too_deep",
+    "unreadable_result",
 ]
 
 _SNIPPET = 200
+E = TypeVar("E", bound=Exception)
+#: Deepest nesting accepted in an answer: real ones stay under 20 levels; deeper is hostile or broken (and
+#: would exhaust the recursion of whatever reads it next).
+MAX_DEPTH = 100
+#: Most ``[``/``{`` an answer may hold (counted in the raw bytes, strings included). A page of 50 rows, or
+#: a batch of 50 such pages, holds well under 50,000; a hostile megabyte of ``[[],[],...]`` holds 500,000,
+#: and building that many containers costs seconds of CPU (mostly the garbage collector).
+MAX_CONTAINERS = 250_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +103,11 @@ def _as_int(value: Any) -> int | None:
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value)
+    if isinstance(value, str):
+        text = value.strip()
+        digits = text[1:] if text[:1] == "-" else text
+        if digits.isascii() and digits.isdigit() and len(digits) <= 18:
+            return int(text)
     return None
 
 
@@ -132,12 +146,18 @@ def decode_body(
     """Parse a JSON object body or raise :class:`ResponseFormatError` naming the status and a snippet."""
     text = body.decode("utf-8", errors="replace")
     try:
+        if body.count(b"[") + body.count(b"{") > MAX_CONTAINERS:
+            raise RecursionError  # refused unparsed, like an answer nested too deep
         data = json.loads(text) if text.strip() else None
-    except ValueError:
+    except RecursionError:
+        data, kind = None, "JSON nested too deep (or with too many nested values)"
+    except ValueError:  # also numbers over Python's digit limit
         data = None
         kind = "an HTML page" if text.lstrip()[:1] == "<" else "invalid or truncated JSON"
     else:
         kind = "an empty body" if data is None else f"JSON {type(data).__name__}, not an object"
+        if isinstance(data, dict) and too_deep(data):
+            data, kind = None, f"JSON nested deeper than {MAX_DEPTH} levels"
     if isinstance(data, dict):
         return data
     status = f"HTTP {status_code}" if status_code is not None else "a response"
@@ -149,6 +169,47 @@ def decode_body(
         snippet=snippet,
         method=method,
     )
+
+
+def unreadable_result(
+    method: str | None, error: BaseException, redact: Callable[[str], str] | None = None
+) -> ResponseFormatError:
+    """The :class:`ResponseFormatError` of an answer whose ``result`` a parser could not read.
+
+    A parser that meets an answer of the wrong shape (a ``ValidationError``, ``TypeError``, ``KeyError``,
+    a ``RecursionError`` on hostile nesting) must not escape as a raw exception: it would lose a bulk
+    call's per-item report. ``error`` becomes the ``__cause__`` at the call site.
+    """
+    detail = snippet_of(f"{type(error).__name__}: {error}", redact)
+    return ResponseFormatError(
+        f"{method or 'Bitrix24'}: the answer's result has an unexpected shape ({detail})",
+        status_code=None,
+        snippet=detail,
+        method=method,
+    )
+
+
+def named(error: E, method: str) -> E:
+    """``error`` raised by a parser (which knows no method name) named after the call it parsed."""
+    if isinstance(error, ResponseFormatError | NotAppliedError) and error.method is None:
+        error.method = method
+        if error.args and isinstance(error.args[0], str):
+            error.args = (f"{method}: {error.args[0]}", *error.args[1:])
+    return error
+
+
+def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
+    """Whether decoded JSON nests deeper than ``limit`` (checked without recursion)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(node, dict):
+            stack.extend((item, depth + 1) for item in node.values() if isinstance(item, dict | list))
+        elif isinstance(node, list):
+            stack.extend((item, depth + 1) for item in node if isinstance(item, dict | list))
+    return False
 
 
 def error_from_payload(

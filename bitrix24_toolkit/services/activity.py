@@ -7,7 +7,7 @@ from datetime import date, datetime
 from functools import cached_property
 from typing import Any, ClassVar
 
-from ..errors import InvalidInputError
+from ..errors import InvalidInputError, short_repr
 from ..models.activity import Activity, Todo
 from ..models.meta import FieldInfo
 from ..protocol.call import Call
@@ -27,7 +27,9 @@ def _moment(value: datetime | date | str, name: str) -> str:
         return datetime(value.year, value.month, value.day).isoformat()
     if isinstance(value, str) and value.strip():
         return value.strip()
-    raise InvalidInputError(f"{name} must be a datetime or an ISO 8601 string, not {value!r}", field=name)
+    raise InvalidInputError(
+        f"{name} must be a datetime or an ISO 8601 string, not {short_repr(value)}", field=name
+    )
 
 
 class TodoCalls:

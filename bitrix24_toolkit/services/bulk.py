@@ -6,13 +6,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ..errors import (
-    Bitrix24Error,
-    OutcomeUnknownError,
-    RequestTimeout,
-    ResponseFormatError,
-    TransportError,
-)
+from ..errors import Bitrix24Error, OutcomeUnknownError, leaves_outcome_unknown
 from ..protocol.batch import Batch, NotRunError
 from ..protocol.batch import Outcome as BatchOutcome
 from ..protocol.call import Call, Flow
@@ -87,9 +81,14 @@ class BulkResult:
 
 
 def _unknown(error: Bitrix24Error) -> bool:
-    if isinstance(error, OutcomeUnknownError | RequestTimeout | ResponseFormatError):
+    """Whether the item may have been written: an unknown outcome, a lost or unreadable answer.
+
+    A refusal (an API error, ``false`` answered to an update, a redirect not followed, a token refresh
+    that failed after ``expired_token``) is an ``error``: nothing was written.
+    """
+    if isinstance(error, OutcomeUnknownError):
         return True
-    return isinstance(error, TransportError) and error.sent
+    return leaves_outcome_unknown(error)
 
 
 #: With a progress bar, items go in waves of this many (8 parallel requests of 50) so the bar can move.

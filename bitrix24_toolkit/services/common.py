@@ -7,14 +7,16 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, PlainSerializer, ValidationError
 
-from ..errors import InvalidInputError, ResponseFormatError
+from ..errors import InvalidInputError, NotAppliedError, ResponseFormatError, short_repr
 from ..models.base import BitrixModel, api_name
 from ..models.meta import FieldInfo
 from ..models.values import _dump_yes_no
 from ..protocol.envelope import APIResponse
 
 __all__ = [
+    "MAX_ID",
     "OPERATORS",
+    "as_id",
     "check_filter_value",
     "dump_fields",
     "ensure_id",
@@ -23,6 +25,7 @@ __all__ = [
     "parse_bool",
     "parse_field_map",
     "parse_int_result",
+    "shown_value",
     "split_operator",
     "translate_filter",
     "translate_order",
@@ -36,17 +39,36 @@ OPERATORS = ("!=%", "!%=", "!@", "!%", "!=", ">=", "<=", "=%", "%=", "!", ">", "
 
 
 # ----------------------------------------------------------------------------------------- inputs
+#: The largest id a portal can hold (a signed 64-bit column); anything larger is refused before sending.
+MAX_ID = 2**63 - 1
+
+
 def ensure_id(value: Any, name: str = "id") -> int:
-    """A positive integer id, or :class:`InvalidInputError` before any request."""
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise InvalidInputError(f"{name} must be a positive integer, not {value!r}", field=name)
-    try:
-        number = int(value)
-    except ValueError:
-        raise InvalidInputError(f"{name} must be a positive integer, not {value!r}", field=name) from None
-    if number <= 0:
-        raise InvalidInputError(f"{name} must be a positive integer, not {value!r}", field=name)
+    """A positive integer id (at most :data:`MAX_ID`), or :class:`InvalidInputError` before any request."""
+    number = as_id(value)
+    if number is None:
+        shown = shown_value(value)
+        raise InvalidInputError(f"{name} must be a positive integer, not {shown}", field=name)
     return number
+
+
+def shown_value(value: Any, limit: int = 60) -> str:
+    """A short ``repr`` for an error message (see :func:`~bitrix24_toolkit.errors.short_repr`)."""
+    return short_repr(value, limit)
+
+
+def as_id(value: Any) -> int | None:
+    """``value`` as an id: an int or a string of ASCII digits, positive and at most :data:`MAX_ID`."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if 0 < value <= MAX_ID else None
+    if isinstance(value, str):
+        text = value.strip()
+        if text.isascii() and text.isdigit() and len(text) <= 19:
+            number = int(text)
+            return number if 0 < number <= MAX_ID else None
+    return None
 
 
 def ensure_list(value: Any, name: str, what: str = "ids") -> list[Any]:
@@ -72,9 +94,17 @@ def translate_select(model: type[BaseModel], select: Iterable[str] | None) -> li
     """Select names as the API wants them (``stage_id`` -> ``STAGE_ID``; ``*``, ``UF_*`` kept)."""
     if select is None:
         return None
-    if isinstance(select, str):
-        raise InvalidInputError("select must be a list of field names, not a str", field="select")
-    return [api_name(model, name) for name in select]
+    if isinstance(select, str | bytes) or not isinstance(select, Iterable) or isinstance(select, Mapping):
+        raise InvalidInputError(
+            f"select must be a list of field names, not {type(select).__name__}", field="select"
+        )
+    names = list(select)
+    for name in names:
+        if not isinstance(name, str) or not name or len(name) > 200:
+            raise InvalidInputError(
+                f"select must hold field names (non-empty str), not {repr(name)[:60]}", field="select"
+            )
+    return [api_name(model, name) for name in names]
 
 
 def check_filter_value(key: str, value: Any) -> None:
@@ -109,8 +139,10 @@ def translate_filter(model: type[BaseModel], flt: Mapping[str, Any] | None) -> d
         if isinstance(value, Mapping) and (str(key).isdigit() or str(key).lower() == "logic"):
             out[key] = translate_filter(model, value)  # crm.item.list logic groups
             continue
-        check_filter_value(str(key), value)
-        op, name = split_operator(str(key))
+        if not isinstance(key, str) or not key:
+            raise InvalidInputError(f"filter keys must be field names, not {key!r}"[:120], field="filter")
+        check_filter_value(key, value)
+        op, name = split_operator(key)
         out[op + api_name(model, name)] = _filter_value(model, name, value)
     return out
 
@@ -137,11 +169,17 @@ def translate_order(model: type[BaseModel], order: Mapping[str, str] | None) -> 
     """Order keys as the API wants them; directions checked (``ASC``/``DESC``, any case)."""
     if order is None:
         return None
+    if not isinstance(order, Mapping):
+        raise InvalidInputError(
+            f"order must be a dict such as {{'ID': 'ASC'}}, not {type(order).__name__}", field="order"
+        )
     out: dict[str, str] = {}
     for key, direction in order.items():
-        if str(direction).upper() not in ("ASC", "DESC"):
+        if not isinstance(key, str) or not key:
+            raise InvalidInputError(f"order keys must be field names, not {key!r}"[:120], field="order")
+        if not isinstance(direction, str) or direction.upper() not in ("ASC", "DESC"):
             raise InvalidInputError(
-                f"order[{key}] must be 'ASC' or 'DESC', not {direction!r}", field=f"order[{key}]"
+                f"order[{key}] must be 'ASC' or 'DESC', not {short_repr(direction)}", field=f"order[{key}]"
             )
         out[api_name(model, key)] = str(direction).upper()
     return out
@@ -194,18 +232,42 @@ def parse_int_result(response: APIResponse) -> int:
         value = value["item"]
     if isinstance(value, Mapping):  # {"id": 5} (todo)
         value = value.get("id", value.get("ID"))
-    try:
-        return int(value)
-    except (TypeError, ValueError):
+    number = as_id(value)
+    if number is None:  # true is no id (int(True) would be 1): the write's outcome is unknown
+        shown = repr(value)[:200]
         raise ResponseFormatError(
-            f"expected a new id, got {value!r}", status_code=None, snippet=repr(value)[:200], method=None
-        ) from None
+            f"expected a new id (a positive integer), got {shown}: the record may or may not have been "
+            "created; check the portal before adding it again",
+            status_code=None,
+            snippet=shown,
+            method=None,
+        )
+    return number
+
+
+#: What ``update``/``delete``/``set`` answers when done: ``true`` (``[]`` from ``crm.item.delete``;
+#: ``1``/``"1"``/``"Y"`` from PHP code that returns its truth as a number or a flag).
+_DONE: tuple[Any, ...] = (True, 1, "1", "Y", "y", "true")
+#: ... and when not done.
+_NOT_DONE: tuple[Any, ...] = (False, 0, "0", "N", "n", "false", "")
 
 
 def parse_bool(response: APIResponse) -> bool:
-    """An ``update``/``delete`` result: ``true`` (``[]`` from ``crm.item.delete`` counts as done)."""
+    """An ``update``/``delete`` result: ``True`` for its documented success value, else a typed error.
+
+    ``false`` raises :class:`NotAppliedError` (nothing was changed); an answer that is neither (``null``,
+    an object) raises :class:`ResponseFormatError`. So a bulk write counts an item ``ok`` only when the
+    portal said it was done.
+    """
     value = response.result
-    return bool(value) or value == []
+    if value == [] or (type(value) in (bool, int, str) and value in _DONE):
+        return True
+    if type(value) in (bool, int, str) and value in _NOT_DONE:
+        raise NotAppliedError(f"the portal answered {value!r}: the write was not applied", result=value)
+    shown = repr(value)[:200]
+    raise ResponseFormatError(
+        f"expected true for a done write, got {shown}", status_code=None, snippet=shown, method=None
+    )
 
 
 def parse_field_map(response: APIResponse) -> dict[str, FieldInfo]:

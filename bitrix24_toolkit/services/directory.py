@@ -6,7 +6,7 @@ import builtins
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from ..errors import InvalidInputError
+from ..errors import InvalidInputError, short_repr
 from ..models.directory import Category, Status, StatusEntityType
 from ..models.meta import FieldInfo
 from ..protocol.call import Call
@@ -40,7 +40,8 @@ def ensure_category_id(value: Any, name: str = "category_id") -> int:
 def _directory_name(entity_id: str) -> str:
     if not isinstance(entity_id, str) or not entity_id.strip():
         raise InvalidInputError(
-            f"entity_id must be a directory name such as 'STATUS', not {entity_id!r}", field="entity_id"
+            f"entity_id must be a directory name such as 'STATUS', not {short_repr(entity_id)}",
+            field="entity_id",
         )
     return entity_id.strip().upper()
 
@@ -182,7 +183,7 @@ class CategoryCalls:
     def delete(self, id: int) -> Call[bool]:
         """Delete an empty, non-default funnel (crm.category.delete)."""
         params = {"entityTypeId": self.entity_type_id, "id": ensure_id(id)}
-        return Call("crm.category.delete", params, parse=parse_bool)
+        return Call("crm.category.delete", params, parse=_category_deleted)
 
     def fields(self) -> Call[dict[str, FieldInfo]]:
         """Descriptions of funnel fields (crm.category.fields)."""
@@ -192,3 +193,8 @@ class CategoryCalls:
             parse=parse_field_map,
             read_only=True,
         )
+
+
+def _category_deleted(response: APIResponse) -> bool:
+    """``crm.category.delete`` answers ``null`` on success (crm-category-delete.md)."""
+    return True if response.result is None else parse_bool(response)

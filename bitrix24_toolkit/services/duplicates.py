@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
-from ..errors import InvalidInputError
+from ..errors import InvalidInputError, short_repr
 from ..models.meta import DuplicateMatch
 from ..protocol.call import Call
 from ..protocol.envelope import APIResponse
@@ -36,7 +36,7 @@ class DuplicateCalls:
         """Ids of leads/contacts/companies with any of these phones or e-mails (crm.duplicate.findbycomm)."""
         kind = str(type).upper()
         if kind not in _TYPES:
-            raise InvalidInputError(f"type must be 'EMAIL' or 'PHONE', not {type!r}", field="type")
+            raise InvalidInputError(f"type must be 'EMAIL' or 'PHONE', not {short_repr(type)}", field="type")
         if isinstance(values, str) or not isinstance(values, Sequence):
             raise InvalidInputError("values must be a list of phones or e-mails, not a str", field="values")
         cleaned = [str(value).strip() for value in values if str(value).strip()]
@@ -51,7 +51,8 @@ class DuplicateCalls:
             entity = str(entity_type).upper()
             if entity not in _ENTITIES:
                 raise InvalidInputError(
-                    f"entity_type must be LEAD, CONTACT or COMPANY, not {entity_type!r}", field="entity_type"
+                    f"entity_type must be LEAD, CONTACT or COMPANY, not {short_repr(entity_type)}",
+                    field="entity_type",
                 )
             params["entity_type"] = entity
         return Call("crm.duplicate.findbycomm", params, parse=_match, read_only=True)

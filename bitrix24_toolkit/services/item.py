@@ -141,8 +141,11 @@ class ItemCalls(ListFamily[CrmEntity]):
 
     def _by_legacy_name(self, known: dict[str, FieldInfo]) -> dict[str, FieldInfo]:
         by_legacy = {self._legacy_name(name, info): info for name, info in known.items() if name != "fm"}
-        if "fm" in known:
-            by_legacy.update(dict.fromkeys(MULTIFIELDS, known["fm"]))
+        if self.entity_type_id in (1, 3, 4):
+            # PHONE/EMAIL/... are written as ``fm`` (crm-item-update.md), which crm.item.fields does not
+            # list; its read-only flat aliases ``phone``/``email`` must not stand for the lists
+            fm = known.get("fm") or FieldInfo(type="crm_multifield", is_multiple=True)
+            by_legacy.update(dict.fromkeys(MULTIFIELDS, fm))
         return by_legacy
 
     def _checked(

@@ -12,6 +12,7 @@ import builtins
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar, Generic, Literal, TypeVar, overload
 
+from ..errors import InvalidInputError, short_repr
 from ..models.base import BitrixModel
 from ..models.meta import Page
 from ..protocol.call import Call, Flow, Stream, collect
@@ -24,6 +25,8 @@ from .progress import track
 __all__ = ["ListFamily", "page_call", "page_parser", "stream_rows"]
 
 R = TypeVar("R", bound=BitrixModel)
+#: The largest row offset sent (a portal's int32 offset; real lists are far shorter).
+_MAX_START = 2**31 - 1
 Row = Mapping[str, Any]
 
 
@@ -48,6 +51,12 @@ def page_call(
     wrapper: str | None = None,
 ) -> Call[Page[R]]:
     """One page of a list method, from row ``start`` (``None``: the parameter is left out) (a read)."""
+    if start is not None and (
+        isinstance(start, bool) or not isinstance(start, int) or not 0 <= start <= _MAX_START
+    ):
+        raise InvalidInputError(
+            f"start must be a row offset, an int >= 0 (such as 50), not {short_repr(start)}", field="start"
+        )
     body = dict(params) if start is None else {**params, "start": start}
     return Call(method, body, parse=page_parser(parse_row, wrapper=wrapper), read_only=True)
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import Any, ClassVar
 
-from ..errors import InvalidInputError
+from ..errors import InvalidInputError, short_repr
 from ..models.requisites import BankDetail, Requisite
 from ..protocol.call import Flow
 from .common import ensure_id
@@ -31,7 +31,8 @@ def ensure_owner_type(value: Any, name: str = "entity_type_id") -> int:
     number = ensure_id(value, name)
     if number not in OWNER_TYPES:
         raise InvalidInputError(
-            f"{name} must be 3 (contact) or 4 (company): requisites belong to no other kind, not {value!r}",
+            f"{name} must be 3 (contact) or 4 (company): requisites belong to no other kind, "
+            f"not {short_repr(value)}",
             field=name,
         )
     return number

@@ -10,10 +10,11 @@ from collections.abc import Iterable, Mapping
 from functools import cached_property
 from typing import Any, ClassVar
 
-from ..errors import InvalidInputError
+from ..errors import InvalidInputError, short_repr
 from ..models.activity import TimelineComment
 from ..models.meta import Page
 from ..protocol.call import Call
+from ..protocol.envelope import APIResponse
 from .common import (
     ensure_id,
     parse_bool,
@@ -29,6 +30,11 @@ __all__ = ["TimelineCalls", "TimelineCommentCalls", "timeline_entity_type"]
 _NAMES = {1: "lead", 2: "deal", 3: "contact", 4: "company", 7: "quote", 14: "order", 31: "smart_invoice"}
 
 
+def _parse_deleted(response: APIResponse) -> bool:
+    """A comment delete: the portal answers ``null`` when done (crm-timeline-comment-delete.md)."""
+    return True if response.result is None else parse_bool(response)
+
+
 def timeline_entity_type(entity_type: str | int) -> str:
     """``2``/``"DEAL"``/``"deal"`` -> ``"deal"``; smart processes (>= 128) -> ``"dynamic_128"``."""
     if isinstance(entity_type, int) and not isinstance(entity_type, bool):
@@ -40,7 +46,7 @@ def timeline_entity_type(entity_type: str | int) -> str:
         text = entity_type.strip().lower()
         return _NAMES[int(text)] if text.isdigit() and int(text) in _NAMES else text
     raise InvalidInputError(
-        f"entity_type must be a name such as 'deal' or an entityTypeId, not {entity_type!r}",
+        f"entity_type must be a name such as 'deal' or an entityTypeId, not {short_repr(entity_type)}",
         field="entity_type",
     )
 
@@ -111,7 +117,7 @@ class TimelineCommentCalls:
 
     def delete(self, id: int) -> Call[bool]:
         """Delete a comment (crm.timeline.comment.delete)."""
-        return Call("crm.timeline.comment.delete", {"id": ensure_id(id)}, parse=parse_bool)
+        return Call("crm.timeline.comment.delete", {"id": ensure_id(id)}, parse=_parse_deleted)
 
 
 class TimelineCalls:

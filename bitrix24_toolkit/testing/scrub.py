@@ -3,10 +3,11 @@
 A :class:`Scrubber` first *learns* what is secret, then *scrubs* copies of params and bodies:
 
 - values of credential keys (``auth``, ``access_token``, ``refresh_token``, ``client_secret``, ``member_id``,
-  ``application_token``, placement ``AUTH_ID``/``REFRESH_ID``; any letter case, at any depth) become fixed
-  placeholders such as ``"<access-token>"``;
-- the webhook secret (the path segment in ``/rest/<user id>/<secret>/``) and every learnt credential value
-  are also replaced wherever they occur inside other strings (a ``batch`` command, an echoed URL);
+  ``application_token``, a robot's ``event_token``, placement ``AUTH_ID``/``REFRESH_ID``, ``password``; any
+  letter case, at any depth) become fixed placeholders such as ``"<access-token>"``;
+- the webhook secret (the path segment in ``/rest/<user id>/<secret>/``, also under a path prefix such as
+  ``/b24/rest/1/<secret>/``) and every learnt credential value are also replaced wherever they occur inside
+  other strings (a ``batch`` command, an echoed URL), raw or percent-encoded;
 - the portal host (the request host, the host of ``client_endpoint``, a ``domain`` value) becomes
   ``example.bitrix24.test`` everywhere. ``oauth.bitrix.info`` is Bitrix24's public OAuth server and stays.
 
@@ -18,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, quote_plus, unquote, urlsplit
 
 __all__ = [
     "CREDENTIAL_KEYS",
@@ -46,11 +47,13 @@ CREDENTIAL_KEYS: dict[str, str] = {
     "application_token": "<application-token>",
     "auth_id": "<access-token>",
     "refresh_id": "<refresh-token>",
+    "event_token": "<event-token>",
+    "password": "<password>",
 }
 
 # Shorter values are replaced only as whole key values, never inside other strings (a "1" is no secret).
 _MIN_SECRET_LENGTH = 6
-_WEBHOOK_PATH = re.compile(r"/rest/(\d+)/([^/]+)/")
+_WEBHOOK_PATH = re.compile(r"/rest/(\d+)/([^/?#]+)(?:/|$)")
 _HOST_KEYS = ("client_endpoint", "domain")
 
 
@@ -73,7 +76,9 @@ class Scrubber:
     def add_secret(self, value: str, placeholder: str) -> None:
         """Replace ``value`` by ``placeholder`` inside every scrubbed string from now on."""
         if len(value) >= _MIN_SECRET_LENGTH and not value.startswith("<"):
-            self._secrets.setdefault(value, placeholder)
+            for form in (value, quote(value, safe=""), quote_plus(value, safe=""), unquote(value)):
+                if len(form) >= _MIN_SECRET_LENGTH:
+                    self._secrets.setdefault(form, placeholder)
 
     def add_domain(self, host: str) -> None:
         """Treat ``host`` as the portal address (unless it is Bitrix24's OAuth server)."""
@@ -84,11 +89,13 @@ class Scrubber:
     def learn_url(self, url: str) -> None:
         """Learn the webhook secret and the portal host from a request URL."""
         parts = urlsplit(url)
-        match = _WEBHOOK_PATH.match(parts.path)
+        match = _WEBHOOK_PATH.search(parts.path)  # also under a prefix: /b24/rest/1/<secret>/
         if match:
             self.add_secret(match.group(2), WEBHOOK_SECRET_PLACEHOLDER)
-        if parts.path.startswith("/rest/") and parts.hostname:
+        if "/rest/" in f"{parts.path}/" and parts.hostname:
             self.add_domain(parts.hostname)
+        if parts.password:
+            self.add_secret(parts.password, "<password>")
 
     def learn(self, data: Any) -> None:
         """Learn credential values and portal hosts from decoded params or a decoded body."""

@@ -114,7 +114,8 @@ def test_list_as_csv_with_operators(b24: Invoke, raw_demo: Emulator) -> None:
     leads = raw_demo.state.table("lead")
     assert [r["ID"] for r in rows] == ["1", "2", "3"]
     assert rows[0]["TITLE"] == leads[1]["TITLE"]
-    assert rows[0]["PHONE"] == ", ".join(p["VALUE"] for p in leads[1]["PHONE"])
+    # a cell starting with "+" would run as a formula in a spreadsheet: it is written as '+7... (issue 16)
+    assert rows[0]["PHONE"] == "'" + ", ".join(p["VALUE"] for p in leads[1]["PHONE"])
 
 
 def test_list_as_table_and_generic_methods(b24: Invoke) -> None:

@@ -72,13 +72,15 @@ def test_legacy_add_list_update_delete(state: PortalState) -> None:
         "START_TIME": "2020-09-27T13:25:00+02:00",
         "END_TIME": "2020-09-27T19:25:00+02:00",
         "DIRECTION": 2,
+        "RESPONSIBLE_ID": 1,  # required (crm-activity-add.md error table)
         "COMMUNICATIONS": [{"VALUE": "+15454777777", "ENTITY_ID": 1, "ENTITY_TYPE_ID": 3}],
     }
     activity_id = ok(state, "crm.activity.add", fields=fields)
     assert isinstance(activity_id, int)
     row = ok(state, "crm.activity.get", id=activity_id)
     assert (row["TYPE_ID"], row["PROVIDER_ID"], row["DIRECTION"]) == ("2", "VOXIMPLANT_CALL", "2")
-    assert row["DEADLINE"] == "2020-09-27T19:25:00+02:00"
+    # crm-activity-fields.md: a call's DEADLINE is its START_TIME
+    assert row["DEADLINE"] == "2020-09-27T14:25:00+03:00"  # in the portal's zone
     assert "COMMUNICATIONS" not in row
     listed = ok(state, "crm.activity.list", select=["ID", "COMMUNICATIONS"], filter={"OWNER_TYPE_ID": 3})
     assert listed[0]["COMMUNICATIONS"][0]["VALUE"] == "+15454777777"
@@ -129,5 +131,7 @@ def test_list_filter_order_and_paging(state: PortalState) -> None:
 
 def test_fields_describe_owner_keys(state: PortalState) -> None:
     fields = ok(state, "crm.activity.fields")
-    assert fields["OWNER_TYPE_ID"]["isRequired"] is True
+    # crm-activity-fields.md example: not required (the owner may come from COMMUNICATIONS), immutable
+    assert fields["OWNER_TYPE_ID"]["isRequired"] is False
+    assert fields["OWNER_TYPE_ID"]["isImmutable"] is True
     assert fields["DEADLINE"]["type"] == "datetime"

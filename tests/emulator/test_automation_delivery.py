@@ -181,7 +181,9 @@ def test_bizproc_validation_and_tokens(emu: Emulator) -> None:
     assert _app_call(emu, "bizproc.robot.add", robot) == (200, {"result": True})
     assert _app_call(emu, "bizproc.robot.list", {}) == (200, {"result": ["r1"]})
     assert _app_call(emu, "bizproc.robot.add", robot)[1]["error"] == "ERROR_ACTIVITY_ALREADY_INSTALLED"
-    assert _app_call(emu, "bizproc.activity.add", robot)[0] == 200  # actions are a separate namespace
+    # one registry for an app's robots and actions ("Activity or Robot already installed!",
+    # api-reference/bizproc/bizproc-activity/bizproc-activity-add.md)
+    assert _app_call(emu, "bizproc.activity.add", robot)[1]["error"] == "ERROR_ACTIVITY_ALREADY_INSTALLED"
     status, answer = emu.call("bizproc.robot.add", robot)
     assert (status, answer["error"]) == (403, "ACCESS_DENIED")
     run = emu.run_robot("r1", document_id=("crm", "CCrmDocumentLead", "LEAD_3"))

@@ -277,7 +277,8 @@ def test_deal_contact_ids_and_contact_items(state: PortalState) -> None:
         items=[{"CONTACT_ID": c1, "SORT": 10}, {"CONTACT_ID": c2, "SORT": 20, "IS_PRIMARY": "Y"}],
     )
     assert call(state, "crm.deal.get", id=deal)["CONTACT_ID"] == str(c2)
-    assert call(state, "crm.deal.list", select=["CONTACT_IDS"])[0]["CONTACT_IDS"] == [c2, c1]
+    # crm-deal-list.md: "The method does not support the field CONTACT_IDS" (crm.item.list has contactIds)
+    assert "CONTACT_IDS" not in call(state, "crm.deal.list", select=["CONTACT_IDS"])[0]
     call(state, "crm.deal.contact.items.delete", id=deal)
     assert call(state, "crm.deal.contact.items.get", id=deal) == []
     assert call(state, "crm.deal.get", id=deal)["CONTACT_ID"] is None

@@ -53,7 +53,12 @@ def test_item_errors(state: PortalState) -> None:
     status, payload = execute(state, "crm.item.get", {"entityTypeId": 2, "id": 9})
     assert (status, payload["error"], payload["error_description"]) == (400, "NOT_FOUND", "Element not found")
     status, payload = execute(state, "crm.item.list", {"entityTypeId": 999})
-    assert (status, payload["error"]) == (400, "ENTITY_TYPE_NOT_SUPPORTED")
+    # crm-item-list.md: an unknown entityTypeId is NOT_FOUND
+    assert (status, payload["error"], payload["error_description"]) == (
+        400,
+        "NOT_FOUND",
+        "Smart process not found",
+    )
 
 
 def test_item_list_filter_logic_or_select_and_paging(state: PortalState) -> None:
@@ -226,7 +231,8 @@ def test_categories(state: PortalState) -> None:
     assert call(state, "crm.category.get", entityTypeId=2, id=cat["id"])["result"]["category"]["name"] == "Y"
     stages = call(state, "crm.dealcategory.stage.list", id=cat["id"])["result"]
     assert stages[0]["STATUS_ID"] == "C1:NEW"
-    assert call(state, "crm.category.delete", entityTypeId=2, id=cat["id"])["result"] == []
+    # crm-category-delete.md: "result": null
+    assert call(state, "crm.category.delete", entityTypeId=2, id=cat["id"])["result"] is None
     assert execute(state, "crm.category.list", {"entityTypeId": 3})[1]["error"] == "ENTITY_TYPE_NOT_SUPPORTED"
 
 

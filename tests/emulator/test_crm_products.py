@@ -36,7 +36,9 @@ def test_add_get_update_delete() -> None:
         "24",
     )
     assert "BOGUS" not in got
-    assert _ok(emu, "crm.product.update", {"id": 1, "fields": {"PRICE": 99, "ACTIVE": "N"}})["result"] is True
+    # crm-product-update.md: "It is mandatory to specify CURRENCY_ID to set the price"
+    fields = {"PRICE": 99, "CURRENCY_ID": "RUB", "ACTIVE": "N"}
+    assert _ok(emu, "crm.product.update", {"id": 1, "fields": fields})["result"] is True
     got = _ok(emu, "crm.product.get", {"id": 1})["result"]
     assert (got["PRICE"], got["ACTIVE"]) == ("99.00", "N")
     assert _ok(emu, "crm.product.delete", {"id": 1})["result"] is True

@@ -219,7 +219,8 @@ def test_address_key_errors(state: PortalState, fields: dict[str, Any], message:
 
 def test_address_types_enum(state: PortalState) -> None:
     items = ok(state, "crm.enum.addresstype")
-    assert [item["ID"] for item in items] == [1, 4, 6, 8, 9, 11]
+    # order and names of api-reference/crm/auxiliary/enum/crm-enum-address-type.md's example
+    assert [item["ID"] for item in items] == [11, 1, 6, 4, 8, 9]
     assert items[2] == {"ID": 6, "NAME": "Legal address", "SYMBOL_CODE": None, "SYMBOL_CODE_SHORT": None}
 
 

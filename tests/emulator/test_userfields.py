@@ -48,11 +48,12 @@ def test_add_and_get_holding_field(state: PortalState) -> None:
     assert got["FIELD_NAME"] == "UF_CRM_HOLDING_PARENT"
     assert got["SORT"] == "100"
     assert got["SHOW_FILTER"] == "I"
+    # SHOW_IN_LIST "Defaults to Y" (api-reference/crm/requisites/user-fields/crm-requisite-userfield-add.md)
     assert (got["MULTIPLE"], got["MANDATORY"], got["EDIT_IN_LIST"], got["SHOW_IN_LIST"]) == (
         "N",
         "N",
         "Y",
-        "N",
+        "Y",
     )
     assert got["SETTINGS"] == {"LEAD": "N", "CONTACT": "N", "COMPANY": "Y", "DEAL": "N"}
     assert got["EDIT_FORM_LABEL"]["en"] == "Parent company"
@@ -161,7 +162,8 @@ def test_delete_removes_values_and_other_entity_cannot_see_field(state: PortalSt
     assert (status, payload["error"]) == (400, "")
     assert ok(state, "crm.company.userfield.delete", id=field_id) is True
     assert "UF_CRM_HOLDING_PARENT" not in state.table("company")[company]
-    assert call(state, "crm.company.userfield.get", id=field_id)[0] == 400
+    # ERROR_NOT_FOUND, thrown with STATUS_NOT_FOUND (crm/companies/userfields/crm-company-userfield-get.md)
+    assert call(state, "crm.company.userfield.get", id=field_id)[0] == 404
 
 
 def test_enumeration_items(state: PortalState) -> None:

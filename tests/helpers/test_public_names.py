@@ -29,11 +29,13 @@ GROUPS = (
     "lead_conversion",
     "lead_import",
     "requisites",
+    "reports",
 )
 
-#: every name ``bitrix24_toolkit.helpers`` exports (107, as before the grouping by capability)
+#: every name ``bitrix24_toolkit.helpers`` exports (107 as before the grouping by capability, + 3 since)
 EXPORTED = frozenset(
-    """
+    [
+        *"""
     PARENT_FIELD PARENT_XML_ID ActivityCounters CompanyDetails CompanyMatch CompanyNotFoundError
     ConversionReport ConversionResult ConvertedObject DealBucket DealProducts DealProductsError
     FunnelBreakdown FunnelFlow FunnelSnapshot Helper History HistoryEvent HoldingCycleError HoldingError
@@ -50,12 +52,17 @@ EXPORTED = frozenset(
     plan_activity preset_fields register_activity register_robot render_tree reply requisites_of root_of
     set_deal_products set_parent subsidiaries sync_subscriptions upsert_requisite validate_account
     validate_bik validate_inn validate_kpp validate_ogrn validate_ogrnip
-    """.split()
+    """.split(),
+        # issue 16: spreadsheet-safe CSV for every report
+        "safe_cell",
+        "write_csv",
+        "write_rows",
+    ]
 )
 
 
 def test_every_name_exported_before_is_exported_unchanged() -> None:
-    assert len(EXPORTED) == 107
+    assert len(EXPORTED) == 110
     assert set(helpers.__all__) == EXPORTED
     assert len(helpers.__all__) == len(set(helpers.__all__))
     assert all(hasattr(helpers, name) for name in helpers.__all__)

@@ -44,6 +44,7 @@ async def test_todo_and_activity_lifecycle(client: Any) -> None:
             owner_id=deal_id,
             type_id=2,
             subject="Входящий звонок",
+            responsible_id=1,  # required (crm-activity-add.md: "The field RESPONSIBLE_ID is not defined...")
             start_time=dt.datetime(2025, 2, 1, 10, 0, tzinfo=MSK),
             communications=[{"VALUE": "+79991234567", "TYPE": "PHONE"}],
         )

@@ -114,11 +114,15 @@ async def test_stage_add_update_delete_in_a_new_funnel(client: Any) -> None:
     assert added.status_id == f"C{funnel.id}:CHECK"
     assert added.category_id == funnel.id
     assert stages.index(added) == 1  # sorted after NEW (10)
+    # crm-status-update.md: NAME/SORT/COLOR change; SEMANTICS is immutable (crm-status-fields.md)
     assert await client.crm.status.update(stage_id, {"name": "Проверено", "semantics": "F"})
     changed = await client.crm.status.get(stage_id)
-    assert (changed.name, changed.is_failure) == ("Проверено", True)
-    assert changed.extra is not None
-    assert changed.extra.semantics == "failure"
+    assert (changed.name, changed.is_failure) == ("Проверено", False)
+    # crm-status-get.md sends no EXTRA; crm-status-list.md does, on stage rows
+    assert changed.extra is None
+    listed = next(s for s in await client.crm.status.deal_stages(funnel.id) if s.id == stage_id)
+    assert listed.extra is not None
+    assert listed.extra.semantics == "process"
     assert await client.crm.status.delete(stage_id)
     system = next(s for s in stages if s.system)
     with pytest.raises(errors.APIError):

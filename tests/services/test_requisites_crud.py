@@ -114,8 +114,9 @@ async def test_other_countries_fields_round_trip_as_extras(client: Any, emu: Emu
         {"ENTITY_TYPE_ID": 4, "ENTITY_ID": company_id, "PRESET_ID": 1, "NAME": "KZ", "RQ_IIN": "123456789012"}
     )
     got = await rq.get(requisite_id)
-    assert got["RQ_IIN"] == "123456789012"
-    assert got.custom_fields["RQ_IIN"] == "123456789012"
+    # every country's RQ_* field is declared (crm/requisites/universal/crm-requisite-fields.md)
+    assert got["RQ_IIN"] == got.rq_iin == "123456789012"
+    assert "RQ_IIN" not in got.custom_fields
 
 
 async def test_iter_all_streams_every_requisite(client: Any, emu: Emulator) -> None:
@@ -237,8 +238,9 @@ async def test_bank_details_of_a_requisite(client: Any, emu: Emulator) -> None:
     assert await rq.bankdetail.update(bank_id, {"rq_swift": "SABRRUMM"})
     assert (await rq.bankdetail.get(bank_id)).rq_swift == "SABRRUMM"
     assert [b.id for b in await rq.bankdetail.for_requisite(requisite_id)] == [bank_id]
-    with pytest.raises(errors.InvalidInputError, match=r"COUNTRY_ID.*read-only.*preset"):
-        await rq.bankdetail.update(bank_id, {"COUNTRY_ID": 122})
+    # COUNTRY_ID is neither read-only nor immutable
+    # (crm/requisites/bank-detail/crm-requisite-bank-detail-fields.md)
+    assert await rq.bankdetail.update(bank_id, {"COUNTRY_ID": 1})
     second = await rq.bankdetail.add({"ENTITY_ID": requisite_id, "NAME": "ВТБ"})
     assert await rq.bankdetail.delete(second)
     assert [b.id for b in await rq.bankdetail.for_requisite(requisite_id)] == [bank_id]

@@ -190,9 +190,9 @@ def test_other_countries_fields_and_custom_fields_are_kept() -> None:
         {"ID": "9", "RQ_IIN": "123456789012", "RQ_CNPJ": "11.222.333/0001-81", "UF_CRM_SEGMENT": "B2B"}
     )
     assert requisite["RQ_IIN"] == "123456789012"
+    # every RQ_* of crm.requisite.fields is declared; only custom fields are extras
+    assert (requisite.rq_iin, requisite.rq_cnpj) == ("123456789012", "11.222.333/0001-81")
     assert requisite.custom_fields == {
-        "RQ_IIN": "123456789012",
-        "RQ_CNPJ": "11.222.333/0001-81",
         "UF_CRM_SEGMENT": "B2B",
     }
 

@@ -14,7 +14,6 @@ It merges, in ONE batch request (more only when a list passes 50 rows):
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import os
 from collections.abc import Iterator, Mapping
@@ -30,6 +29,7 @@ from ...protocol.call import Call, Flow
 from ...services import CrmCalls
 from ...services.listing import page_parser
 from ..base import helper
+from ..reports import write_csv
 from ._activities import _KINDS
 from ._owner import Owner, OwnerLike
 
@@ -110,13 +110,8 @@ class History:
         self, path: str | os.PathLike[str], *, delimiter: str = ";", encoding: str = "utf-8-sig"
     ) -> Path:
         """Write ``at``, ``kind``, ``text``, ``ref_id`` per event; returns the path."""
-        target = Path(path)
-        with target.open("w", encoding=encoding, newline="") as handle:
-            writer = csv.writer(handle, delimiter=delimiter)
-            writer.writerow(["at", "kind", "text", "ref_id"])
-            for event in self.events:
-                writer.writerow([event.at.isoformat(), event.kind, event.text, event.ref_id or ""])
-        return target
+        rows = ([event.at.isoformat(), event.kind, event.text, event.ref_id or ""] for event in self.events)
+        return write_csv(path, ["at", "kind", "text", "ref_id"], rows, delimiter=delimiter, encoding=encoding)
 
 
 def _moment(value: Any) -> dt.datetime | None:

@@ -14,11 +14,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from ...errors import Bitrix24Error
+from ...errors import APIError, Bitrix24Error, OutcomeUnknownError, leaves_outcome_unknown
 from ...protocol.batch import Batch, Outcome, plan_batch
 from ...protocol.call import Call, Flow, Parallel
 from ...services.progress import Bar
-from ._lookup import find_duplicates, read_deal_rows
+from ._lookup import find_duplicates, read_deal_rows, read_lead_links
 from ._plan import Kind, LeadJob, Planned, comm_values, normalize_comm, plan_writes, read_back
 from ._types import (
     ConversionOptions,
@@ -180,13 +180,18 @@ def run_jobs(
         finished = [LeadReport(p.job.id, "converted", p.job.result()) for p in plans if not p.calls]
         chunks = _pack([p for p in plans if p.calls])
         answers = (yield Parallel([_chunk_call(chunk) for chunk in chunks])) if chunks else []
+        uncertain: list[LeadJob] = []  # leads whose shared contact/company may exist without our knowing
         for chunk, answer in zip(chunks, answers, strict=True):
             for plan in chunk:
-                if isinstance(answer, Bitrix24Error):  # the whole request failed: its outcome is unknown
+                if isinstance(answer, Bitrix24Error):  # the whole request failed
                     finished.append(
                         LeadReport(plan.job.id, "failed", plan.job.result(), reason="failed", error=answer)
                     )
+                    if maybe_applied(answer):
+                        uncertain.append(plan.job)
                     continue
+                if any(maybe_applied(answer[key].error) for key, _ in plan.calls):
+                    uncertain.append(plan.job)
                 report = _report(plan.job, plan, answer)
                 for kind, key in keys[plan.job.id].items():
                     obj = getattr(plan.job, kind)
@@ -202,9 +207,76 @@ def run_jobs(
                 else:
                     plan.job.attempts += 1
                     later.append(plan.job)
+        if uncertain and later:
+            held = yield from _recheck(uncertain, later, keys, known, options)
+            for job in [job for job in later if job.id in held]:
+                later.remove(job)
+                finished.append(
+                    LeadReport(job.id, "failed", job.result(), reason="failed", error=held[job.id])
+                )
         for report in finished:
             reports[report.lead_id] = report
         if bar is not None and finished:
             bar.update(len(finished))
         pending = later
     return reports
+
+
+def maybe_applied(error: BaseException | None) -> bool:
+    """The write may have been applied: no answer, an answer we could not read, a server error or a 408
+    (a refusal by the portal, a refused token included, applied nothing)."""
+    if error is None:
+        return False
+    if isinstance(error, OutcomeUnknownError):
+        return True
+    if isinstance(error, APIError) and error.status_code == 408:
+        return True
+    return isinstance(error, Bitrix24Error) and leaves_outcome_unknown(error)
+
+
+def _recheck(
+    uncertain: Sequence[LeadJob],
+    later: Sequence[LeadJob],
+    keys: Mapping[int, Mapping[Kind, str]],
+    known: dict[str, ConvertedObject],
+    options: ConversionOptions,
+) -> Flow[dict[int, Bitrix24Error]]:
+    """A shared contact/company whose creation has an unknown outcome is looked up again (by the ``leadId``
+    it was created with) before a later lead may use it: found, the later leads reuse it; not found (the
+    portal may still be applying the lost request) or the look-up failing, the later leads needing it are
+    held back: reported failed with nothing written for them, so a rerun finds the object or creates it
+    once. Never created twice. Returns the held leads' errors by lead id."""
+    doubtful: dict[str, LeadJob] = {}
+    for job in uncertain:
+        for kind, key in keys[job.id].items():
+            if kind != "deal" and key not in known and getattr(job, kind) is None:
+                doubtful.setdefault(key, job)
+    waiting = {key for job in later for kind, key in keys[job.id].items() if job.needs(kind, options)}
+    doubtful = {key: job for key, job in doubtful.items() if key in waiting}
+    if not doubtful:
+        return {}
+    owners = sorted({job.id for job in doubtful.values()})
+    why = "it is not found (yet: the portal may still be applying that request)"
+    links: dict[int, dict[Kind, int]] = {}
+    try:
+        links = yield from read_lead_links(("contact", "company"), owners)
+    except Bitrix24Error as exc:
+        why = f"looking it up failed ({exc})"
+    unresolved: set[str] = set()
+    for key, job in doubtful.items():
+        which: Kind = "contact" if key.startswith("contact") else "company"
+        found = links.get(job.id, {}).get(which)
+        if found is not None:
+            known[key] = ConvertedObject(which, found, "lead_link")
+        else:
+            unresolved.add(key)
+    held: dict[int, Bitrix24Error] = {}
+    for job in later:
+        shared = [key for kind, key in keys[job.id].items() if job.needs(kind, options) and key in unresolved]
+        if shared:
+            held[job.id] = OutcomeUnknownError(
+                f"not converted: lead {doubtful[shared[0]].id} may have created the contact/company this "
+                f"lead shares, and {why}; nothing was written for this lead: rerun to convert it",
+                method="batch",
+            )
+    return held

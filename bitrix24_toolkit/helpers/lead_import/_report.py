@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import os
 from collections import Counter
 from collections.abc import Iterator, Mapping
@@ -10,7 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-__all__ = ["ImportReport", "ImportRow", "RowStatus"]
+from ..reports import write_csv
+
+__all__ = ["OUTCOME_COLUMNS", "ImportReport", "ImportRow", "RowStatus"]
+
+#: the report's own columns, before the source cells
+OUTCOME_COLUMNS = ("row", "status", "lead_id", "reasons")
 
 #: ``unknown``: the write was sent but its answer was lost — check the portal before importing it again
 RowStatus = Literal["created", "updated", "skipped", "failed", "unknown"]
@@ -102,8 +106,24 @@ class ImportReport:
         parts = ", ".join(f"{count} {status}" for status, count in self.counts.items())
         return f"{len(self.rows)} rows: {parts}"
 
+    def source_columns(self) -> dict[str, str]:
+        """Source column -> its name in the report: a source column named like an outcome column
+        (``row``, ``status``, ``lead_id``, ``reasons``) becomes ``"status (source)"``, never overwriting
+        it."""
+        taken = set(OUTCOME_COLUMNS)
+        names: dict[str, str] = {}
+        for column in self.columns:
+            name = column
+            while name in taken:
+                name = f"{name} (source)"
+            taken.add(name)
+            names[column] = name
+        return names
+
     def to_dicts(self) -> list[dict[str, Any]]:
-        """One dict per row: ``row``, ``status``, ``lead_id``, ``reasons`` and the source cells."""
+        """One dict per row: ``row``, ``status``, ``lead_id``, ``reasons`` and the source cells (see
+        :meth:`source_columns` for source columns named like those)."""
+        names = self.source_columns()
         out = []
         for row in self.rows:
             record: dict[str, Any] = {
@@ -112,7 +132,7 @@ class ImportReport:
                 "lead_id": row.lead_id,
                 "reasons": row.reason,
             }
-            record.update({column: row.source.get(column, "") for column in self.columns})
+            record.update({names[column]: row.source.get(column, "") for column in self.columns})
             out.append(record)
         return out
 
@@ -120,16 +140,8 @@ class ImportReport:
         self, path: str | os.PathLike[str], *, delimiter: str = ";", encoding: str = "utf-8-sig"
     ) -> Path:
         """Save the report (one line per row, the source cells after the outcome); Excel opens the
-        defaults (``;`` and UTF-8 with a BOM) directly. Returns the path."""
-        target = Path(path)
-        header = ["row", "status", "lead_id", "reasons"]
-        extra = [column for column in self.columns if column not in header]
-        with target.open("w", encoding=encoding, newline="") as handle:
-            writer = csv.writer(handle, delimiter=delimiter)
-            writer.writerow(header + extra)
-            for record in self.to_dicts():
-                writer.writerow(
-                    ["" if record[key] is None else record[key] for key in header]
-                    + [record.get(column, "") for column in extra]
-                )
-        return target
+        defaults (``;`` and UTF-8 with a BOM) directly, and cells a spreadsheet would run as formulas are
+        defused (:func:`~bitrix24_toolkit.helpers.safe_cell`). Returns the path."""
+        header = [*OUTCOME_COLUMNS, *self.source_columns().values()]
+        rows = ([record[key] for key in header] for record in self.to_dicts())
+        return write_csv(path, header, rows, delimiter=delimiter, encoding=encoding)

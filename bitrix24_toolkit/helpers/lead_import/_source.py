@@ -12,7 +12,7 @@ import csv
 import io
 import math
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from typing import Any
 from charset_normalizer import from_bytes
 
 from ...errors import InvalidInputError
+from ..reports import unquote_cell
 
 __all__ = ["SourceRow", "SourceTable", "detect_delimiter", "detect_encoding", "read_source"]
 
@@ -87,7 +88,8 @@ def detect_delimiter(text: str) -> str:
 
 
 def _cell(value: Any) -> str:
-    """A cell as text: ``None``/NaN -> ``""``, ``79991234567.0`` -> ``"79991234567"``, lists joined."""
+    """A cell as text: ``None``/NaN -> ``""``, ``79991234567.0`` -> ``"79991234567"``, lists joined, the
+    ``'`` a report put before a formula-like cell removed."""
     if value is None:
         return ""
     if isinstance(value, float):
@@ -97,7 +99,24 @@ def _cell(value: Any) -> str:
     if isinstance(value, list | tuple | set):
         return ", ".join(text for text in (_cell(item) for item in value) if text)
     text = str(value)
-    return "" if text in ("nan", "NaT", "<NA>") and type(value).__module__.startswith("pandas") else text
+    if text in ("nan", "NaT", "<NA>") and type(value).__module__.startswith("pandas"):
+        return ""
+    return unquote_cell(text)  # a cell of a report this library wrote, read back by the caller
+
+
+def _records(reader: Any) -> Iterator[list[str]]:
+    """The reader's records; a broken line (a cell over the csv module's field limit, a NUL byte) is an
+    :class:`InvalidInputError` naming the line, not a raw ``csv.Error``."""
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise InvalidInputError(
+                f"the CSV file is unreadable at line {reader.line_num}: {exc}", field="source"
+            ) from None
+        yield record
 
 
 def _from_csv_text(text: str, delimiter: str | None, encoding: str | None) -> SourceTable:
@@ -106,7 +125,7 @@ def _from_csv_text(text: str, delimiter: str | None, encoding: str | None) -> So
     if not text.strip():
         raise InvalidInputError("the CSV file is empty", field="source")
     used = delimiter or detect_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=used)
+    reader = _records(csv.reader(io.StringIO(text, newline=""), delimiter=used))
     header = next(reader)
     columns = tuple(name.strip() for name in header)
     rows: list[SourceRow] = []
@@ -122,6 +141,8 @@ def _from_csv_text(text: str, delimiter: str | None, encoding: str | None) -> So
                     f"(an unquoted {used!r} inside a value?)"
                 )
             record = record[: len(columns)]
+        # a report this library wrote defused formula-like cells with a leading "'": read them as they were
+        record = [unquote_cell(cell) for cell in record]
         cells = tuple(record) + ("",) * (len(columns) - len(record))
         rows.append(SourceRow(index, cells, problem))
     return SourceTable(columns, rows, encoding, used)

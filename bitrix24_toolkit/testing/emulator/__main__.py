@@ -14,6 +14,7 @@ from pathlib import Path
 from types import FrameType
 
 from .portal import DEFAULT_SECRET, Emulator
+from .server import IDLE_TIMEOUT, MAX_BODY, MAX_CONNECTIONS
 
 
 def _limits(text: str) -> str | tuple[float, float]:
@@ -33,6 +34,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--state", type=Path, help="load the portal from FILE if it exists, save on exit")
     parser.add_argument("--secret", default=DEFAULT_SECRET)
     parser.add_argument("--user-id", type=int, default=1)
+    parser.add_argument(
+        "--max-body", type=int, default=MAX_BODY, help="largest request body in bytes (413 beyond)"
+    )
+    parser.add_argument(
+        "--idle-timeout", type=float, default=IDLE_TIMEOUT, help="seconds before a silent client is dropped"
+    )
+    parser.add_argument(
+        "--max-connections", type=int, default=MAX_CONNECTIONS, help="open connections at once (503 beyond)"
+    )
     args = parser.parse_args(argv)
 
     options = {"limits": _limits(args.limits), "secret": args.secret, "user_id": args.user_id}
@@ -54,7 +64,12 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    with emu.serve(port=args.port, host=args.host) as url:
+    server_limits = {
+        "max_body": args.max_body,
+        "idle_timeout": args.idle_timeout,
+        "max_connections": args.max_connections,
+    }
+    with emu.serve(port=args.port, host=args.host, **server_limits) as url:
         print(url, flush=True)
         print(f"OAuth token endpoint: {url.split('/rest/')[0]}/oauth/token/", file=sys.stderr, flush=True)
         while not stop.wait(0.2):

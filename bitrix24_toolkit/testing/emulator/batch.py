@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ...protocol.encoding import decode_php_query
+from ...protocol.php_query import PhpQueryError, QueryLimits
 from .dispatch import Outcome, time_block
 from .registry import PortalError
 
@@ -111,6 +113,39 @@ def _commands(raw: Any) -> list[tuple[str, Any]]:
     return []
 
 
+@dataclass(frozen=True)
+class Command:
+    """A batch command decoded ahead of the run (outside the portal lock): its method and parameters."""
+
+    name: str
+    params: dict[str, Any]
+
+
+def predecode(params: dict[str, Any], limits: QueryLimits) -> dict[str, Any]:
+    """The batch's parameters with every ``cmd`` query string decoded; all commands share one budget of
+    ``limits.max_pairs`` pairs (a malformed or oversized command raises ``PhpQueryError``)."""
+    key = next((k for k in params if k.lower() == "cmd"), None)
+    if key is None:
+        return params
+    commands = _commands(params[key])
+    if len(commands) > MAX_COMMANDS:
+        return params  # refused by run_batch with the portal's own error
+    budget = limits.max_pairs
+    decoded: dict[str, Command] = {}
+    for cmd_key, command in commands:
+        text = str(command) if command is not None else ""
+        name, _, query = text.partition("?")
+        pairs = query.count("&") + 1 if query else 0
+        if pairs > budget:
+            raise PhpQueryError(f"the batch's commands hold more than {limits.max_pairs} parameters")
+        sub = decode_php_query(query, limits=replace(limits, max_pairs=max(budget, 1)))
+        budget -= pairs
+        decoded[cmd_key] = Command(name.strip().lstrip("/"), sub)
+    raw = params[key]
+    value: Any = [decoded[str(i)] for i in range(len(raw))] if isinstance(raw, list) else decoded
+    return {**params, key: value}
+
+
 def run_batch(params: Mapping[str, Any], call: SubCall, tz: dt.tzinfo, start: float) -> Outcome:
     """Run a batch: each command through ``call``; return the batch's own outcome (always HTTP 200)."""
     commands = _commands(_param(params, "cmd"))
@@ -135,16 +170,20 @@ def run_batch(params: Mapping[str, Any], call: SubCall, tz: dt.tzinfo, start: fl
     rows = counted = skipped = 0
     processing = 0.0
     for key, command in commands:
-        text = str(command) if command is not None else ""
-        name, _, query = text.partition("?")
-        name = name.strip().lstrip("/")
+        if isinstance(command, Command):
+            name, decoded = command.name, command.params
+        else:
+            text = str(command) if command is not None else ""
+            name, _, query = text.partition("?")
+            name = name.strip().lstrip("/")
+            decoded = decode_php_query(query)
         if name.lower().removesuffix(".json") in _FORBIDDEN:
             error = PortalError(
                 "ERROR_BATCH_METHOD_NOT_ALLOWED", "Method is not allowed for batch usage", 405
             )
             outcome = Outcome(name.lower(), error=error, processing=0.0)
         else:
-            sub_params = substitute(decode_php_query(query), collections)
+            sub_params = substitute(decoded, collections)
             outcome = call(name, sub_params)
         if outcome.error is not None:
             errors[key] = outcome.error.payload()

@@ -21,9 +21,22 @@ from typing import Any
 import httpx
 
 from ...protocol.encoding import decode_php_query
+from ...protocol.php_query import QueryLimits
 from .registry import PortalError
 
-__all__ = ["JSON_TYPE", "Route", "html_response", "json_body", "json_response", "read_params", "route"]
+__all__ = [
+    "FORM_LIMITS",
+    "JSON_TYPE",
+    "MAX_JSON_DEPTH",
+    "MAX_JSON_VALUES",
+    "MAX_PARTS",
+    "Route",
+    "html_response",
+    "json_body",
+    "json_response",
+    "read_params",
+    "route",
+]
 
 JSON_TYPE = "application/json; charset=utf-8"
 
@@ -61,6 +74,11 @@ def route(path: str) -> Route:
 
 
 def _multipart(content_type: str, body: bytes) -> list[tuple[str, str]]:
+    boundary = re.search(r'boundary="?([^";]+)"?', content_type)
+    if boundary is None:
+        raise PortalError("INVALID_REQUEST", "Malformed multipart body", 400)
+    if body.count(b"--" + boundary.group(1).encode("latin-1", "replace")) > MAX_PARTS + 1:
+        raise PortalError("INVALID_REQUEST", f"More than {MAX_PARTS} parts in the multipart body", 400)
     head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode()
     message = BytesParser(policy=policy.HTTP).parsebytes(head + body)
     pairs: list[tuple[str, str]] = []
@@ -83,9 +101,81 @@ def _multipart(content_type: str, body: bytes) -> list[tuple[str, str]]:
     return pairs
 
 
+#: PHP's ``json_decode`` depth: a body nested deeper is refused as malformed
+MAX_JSON_DEPTH = 512
+#: most values (objects, arrays, strings, numbers) in a JSON body; far above any real request (a batch of 50
+#: adds with 100 fields each is 5,000), far below what makes decoding cost seconds
+MAX_JSON_VALUES = 250_000
+#: most parts of a multipart body
+MAX_PARTS = 1_000
+#: form and query-string bounds: Bitrix24 portals run PHP with ``max_input_vars`` 10,000; REST parameters
+#: nest a few levels (``fields[PHONE][0][VALUE]``), so 16 levels (PHP allows 64) keep a hostile body of deep
+#: keys cheap; the same budget covers all the commands of one ``batch``
+FORM_LIMITS = QueryLimits(max_pairs=10_000, max_depth=16, max_key_length=1024)
+
+
 def read_params(request: httpx.Request) -> dict[str, Any]:
-    """All parameters of a request (query string merged with the body); raises on a malformed body."""
-    params = decode_php_query(request.url.query)
+    """All parameters of a request (query string merged with the body); a malformed or oversized body is a
+    400 ``INVALID_REQUEST`` :class:`PortalError`, never a crash."""
+    try:
+        return _read_params(request)
+    except PortalError:
+        raise
+    except (ValueError, RecursionError, UnicodeError, MemoryError):
+        raise PortalError("INVALID_REQUEST", "Malformed request parameters", 400) from None
+
+
+def _malformed(what: str = "JSON body") -> PortalError:
+    return PortalError("INVALID_REQUEST", f"Malformed {what}", 400)
+
+
+def _no_constants(name: str) -> Any:
+    raise _malformed()  # NaN, Infinity: not JSON, and PHP's json_decode refuses them too
+
+
+def _check_json(value: Any) -> None:
+    """One pass over a decoded body: depth, number of values, and no lone surrogate in any string (they
+    cannot be stored or answered as UTF-8)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    seen = 0
+    while stack:
+        item, depth = stack.pop()
+        seen += 1
+        if seen > MAX_JSON_VALUES:
+            raise PortalError("INVALID_REQUEST", "Too many values in the JSON body", 400)
+        if isinstance(item, str):
+            if not item.isascii():
+                item.encode("utf-8")  # UnicodeEncodeError for a lone surrogate -> 400 in read_params
+        elif isinstance(item, dict):
+            if depth > MAX_JSON_DEPTH:
+                raise _malformed()
+            for key, child in item.items():
+                if not key.isascii():
+                    key.encode("utf-8")
+                stack.append((child, depth + 1))
+        elif isinstance(item, list):
+            if depth > MAX_JSON_DEPTH:
+                raise _malformed()
+            stack.extend((child, depth + 1) for child in item)
+
+
+def _json(body: bytes) -> Any:
+    # a cheap bound first: every value but the first follows a comma (commas inside strings count too: a
+    # body with 250,000 commas is no real request), so a body of a million tiny values is never decoded
+    if body.count(b",") > MAX_JSON_VALUES:
+        raise PortalError("INVALID_REQUEST", "Too many values in the JSON body", 400)
+    try:
+        decoded = json.loads(body, parse_constant=_no_constants)
+    except PortalError:
+        raise
+    except (ValueError, RecursionError):
+        raise _malformed() from None
+    _check_json(decoded)
+    return decoded
+
+
+def _read_params(request: httpx.Request) -> dict[str, Any]:
+    params = decode_php_query(request.url.query, limits=FORM_LIMITS)
     body = request.content
     if not body:
         return params
@@ -93,17 +183,14 @@ def read_params(request: httpx.Request) -> dict[str, Any]:
     kind = content_type.split(";")[0].strip().lower()
     data: dict[str, Any]
     if kind == "application/json" or (not kind and body.lstrip()[:1] in (b"{", b"[")):
-        try:
-            decoded = json.loads(body)
-        except ValueError:
-            raise PortalError("INVALID_REQUEST", "Malformed JSON body", 400) from None
+        decoded = _json(body)
         if isinstance(decoded, list):  # positional parameters of a few old methods
             decoded = {str(index): value for index, value in enumerate(decoded)}
         data = decoded if isinstance(decoded, dict) else {}
     elif kind == "multipart/form-data":
-        data = decode_php_query(_multipart(content_type, body))
+        data = decode_php_query(_multipart(content_type, body), limits=FORM_LIMITS)
     else:
-        data = decode_php_query(body)
+        data = decode_php_query(body, limits=FORM_LIMITS)
     params.update(data)
     return params
 

@@ -16,6 +16,7 @@ from .query import (
     page,
     parse_condition,
     parse_start,
+    require_array,
 )
 from .registry import ListResult, PortalError
 
@@ -66,8 +67,8 @@ def narrow_by_id(
 
 def list_rows(
     table: Mapping[int, Mapping[str, Any]],
-    flt: Mapping[str, Any] | None,
-    order: Mapping[str, Any] | None,
+    flt: Any,
+    order: Any,
     start: Any,
     get: Getter = _default_get,
     *,
@@ -76,9 +77,12 @@ def list_rows(
     """A whole ``*.list`` over an id-keyed table: narrow by id, filter, order (skipped for id order), page.
 
     With ``start=-1`` and id order only the first 50 matching rows are looked at, as an index scan would.
+    A non-array ``filter`` or ``order`` is refused ("Parameter 'filter' must be array.").
     """
-    predicate = compile_filter(flt if isinstance(flt, Mapping) else None, get)
-    candidates = narrow_by_id(table, flt if isinstance(flt, Mapping) else None, id_field)
+    flt = require_array(flt, "filter")
+    order = require_array(order, "order")
+    predicate = compile_filter(flt, get)
+    candidates = narrow_by_id(table, flt, id_field)
     spec = {str(k): str(v).upper() for k, v in order.items()} if isinstance(order, Mapping) and order else {}
     by_id = not spec or list(spec) == [id_field]
     if by_id and parse_start(start) == -1:

@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -51,19 +52,21 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from .automation import AutomationMixin
-from .batch import run_batch
+from .batch import predecode, run_batch
 from .cost import CostModel, Stats, call_seconds
 from .dispatch import DEFAULT_PROCESSING, Outcome, envelope, invoke, load_methods, time_block
 from .faults import Faults
-from .http import html_response, json_body, json_response, read_params, route
+from .http import FORM_LIMITS, html_response, json_body, json_response, read_params, route
 from .limits import LeakyBucket, OperatingLimits, bucket_for
 from .oauth import DEFAULT_SCOPE, OAuthServer
 from .persistence import PortalPersistence
-from .registry import PortalError
+from .registry import REGISTRY, PortalError
 from .state import PortalState
 
 if TYPE_CHECKING:
     from ...client import AsyncBitrix24, Bitrix24
+
+log = logging.getLogger("bitrix24_toolkit.testing.emulator")
 
 __all__ = ["DEFAULT_DOMAIN", "DEFAULT_SECRET", "Emulator", "Reply"]
 
@@ -73,6 +76,23 @@ _NOT_RUN = {
     "limit": (503, "QUERY_LIMIT_EXCEEDED", "Too many requests"),
     "error500": (500, "INTERNAL_SERVER_ERROR", "Internal server error"),
 }
+
+
+def _scope_refusal(method: str, granted: str) -> PortalError | None:
+    """An app calling a method outside its token's scopes (error-codes.md, system errors: 403
+    ``insufficient_scope``); methods of the common ``basic`` scope are open to every token."""
+    load_methods()
+    entry = REGISTRY.get(method)
+    if entry is None:
+        return None
+    scope = entry[1]
+    names = {name.strip() for name in granted.split(",") if name.strip()}
+    names |= {"user" for name in names if name in ("user_basic", "user_brief")}
+    if scope in ("basic", "") or scope in names:
+        return None
+    return PortalError(
+        "insufficient_scope", "The request requires higher privileges than provided by the webhook token", 403
+    )
 
 
 def _caller_extra(caller: str) -> dict[str, Any]:
@@ -122,6 +142,8 @@ class Emulator(PortalPersistence, AutomationMixin):
         self.cost = cost
         self.faults = faults
         self.lock = threading.RLock()
+        #: the scopes of each app's token, as granted (``app:<client_id>`` -> "crm,user,...")
+        self._scopes: dict[str, str] = {}
         self.state = PortalState(clock=self.now)
         self.operating = OperatingLimits(operating_limit, self.now)
         self.oauth = OAuthServer(domain, self.now, seed)
@@ -206,11 +228,17 @@ class Emulator(PortalPersistence, AutomationMixin):
         kwargs.setdefault("limits", self._client_limits())
         return AsyncBitrix24(*self._client_args(kwargs), transport=self.transport(), **kwargs)
 
-    def serve(self, *, port: int = 0, host: str = "127.0.0.1") -> contextlib.AbstractContextManager[str]:
-        """A loopback HTTP server for this portal; the context value is its webhook URL."""
+    def serve(
+        self, *, port: int = 0, host: str = "127.0.0.1", **limits: Any
+    ) -> contextlib.AbstractContextManager[str]:
+        """A loopback HTTP server for this portal; the context value is its webhook URL.
+
+        ``limits``: ``max_body`` (bytes, default 32 MiB), ``idle_timeout`` (seconds, 30) and
+        ``max_connections`` (256) of :func:`~.server.serve`.
+        """
         from .server import serve
 
-        return serve(self, port=port, host=host)
+        return serve(self, port=port, host=host, **limits)
 
     # ------------------------------------------------------------------------------------- handling
     def handle(self, request: httpx.Request) -> httpx.Response:
@@ -236,10 +264,25 @@ class Emulator(PortalPersistence, AutomationMixin):
             return Reply(self._token_endpoint(request))
         if where.kind == "unknown":
             return Reply(html_response(404, "<html><body><h1>404 Not Found</h1></body></html>"))
+        try:  # decoding runs outside the portal lock: a big or hostile body holds up no other request
+            params = read_params(request)
+            if where.method == "batch":
+                params = predecode(params, FORM_LIMITS)
+        except (PortalError, ValueError, RecursionError, UnicodeError) as exc:  # ValueError: a batch command
+            error = (
+                exc
+                if isinstance(exc, PortalError)
+                else PortalError("INVALID_REQUEST", "Malformed request parameters", 400)
+            )
+            with self.lock:
+                self.stats.requests += 1
+            return Reply(json_response(error.status, error.payload()))
+            with self.lock:
+                self.stats.requests += 1
+            return Reply(json_response(exc.status, exc.payload()))
         with self.lock:
             self.stats.requests += 1
             try:
-                params = read_params(request)
                 caller, user_id = self._authenticate(where.kind, where.user_id, where.secret, params)
             except PortalError as exc:
                 return Reply(json_response(exc.status, exc.payload()))
@@ -261,7 +304,14 @@ class Emulator(PortalPersistence, AutomationMixin):
             if fault == "reset":
                 return Reply(None, fault)
             status, payload, processing = self._run(where.method, params, user_id, caller)
-        body = json_body(payload)
+        try:
+            body = json_body(payload)
+        except (ValueError, TypeError):  # an answer that cannot be serialised: a portal's 500, not a crash
+            log.exception("emulated method %s: answer not serialisable", where.method)
+            status, body = (
+                500,
+                json_body({"error": "INTERNAL_SERVER_ERROR", "error_description": "Internal error"}),
+            )
         if fault == "truncated":
             body = body[: max(1, len(body) // 2)]
         sleep = processing if self.cost is not None and self.cost.sleep else 0.0
@@ -278,7 +328,9 @@ class Emulator(PortalPersistence, AutomationMixin):
         if isinstance(auth, dict):
             auth = auth.get("access_token", "")
         grant = self.oauth.check(str(auth))
-        return f"app:{grant['client_id']}", int(grant["user_id"])
+        caller = f"app:{grant['client_id']}"
+        self._scopes[caller] = str(grant.get("scope") or "")
+        return caller, int(grant["user_id"])
 
     def _run(self, method: str, params: dict[str, Any], user_id: int, caller: str) -> tuple[int, Any, float]:
         start = self.now()
@@ -308,9 +360,14 @@ class Emulator(PortalPersistence, AutomationMixin):
         if self.operating.blocked(caller, name):
             self.stats.rejected_operating += 1
             return Outcome(name, error=_operating_error(), processing=0.0)
-        outcome = invoke(
-            self.state, name, params, user_id=user_id, in_batch=in_batch, extra=_caller_extra(caller)
-        )
+        extra = _caller_extra(caller)
+        granted = self._scopes.get(caller) if caller.startswith("app:") else None
+        if granted is not None:
+            extra["scope"] = granted
+            refused = _scope_refusal(name, granted)
+            if refused is not None:
+                return Outcome(name, error=refused, processing=0.0)
+        outcome = invoke(self.state, name, params, user_id=user_id, in_batch=in_batch, extra=extra)
         if outcome.error is None:
             self._observe_write(name, params, outcome, user_id)  # queues event deliveries (automation.py)
         if outcome.error is not None and outcome.error.code == "ERROR_METHOD_NOT_FOUND":
@@ -349,9 +406,13 @@ class Emulator(PortalPersistence, AutomationMixin):
             self.oauth.expire_all()
 
     def _token_endpoint(self, request: httpx.Request) -> httpx.Response:
+        try:
+            params = read_params(request)  # outside the lock, as for REST calls
+        except PortalError as exc:
+            return json_response(exc.status, exc.payload())
         with self.lock:
             try:
-                answer = self.oauth.grant(read_params(request))
+                answer = self.oauth.grant(params)
             except PortalError as exc:
                 return json_response(exc.status, exc.payload())
             self.stats.refreshes += 1

@@ -29,6 +29,7 @@ __all__ = [
     "page",
     "parse_condition",
     "parse_start",
+    "require_array",
 ]
 
 PAGE_SIZE = 50
@@ -50,6 +51,20 @@ class Condition:
     op: str
     field: str
     value: Any
+
+
+def require_array(value: Any, name: str) -> Mapping[str, Any] | None:
+    """A ``filter``/``order`` parameter as PHP's ``is_array`` sees it, else the legacy refusal.
+
+    ``None`` (absent) stays ``None``; an object is returned as is; a JSON array is a PHP array too (its
+    object elements are kept as numbered groups, scalars mean nothing); anything else is refused with
+    "Parameter '<name>' must be array." (crm-deal-list.md and every legacy ``*.list`` page).
+    """
+    if value is None or isinstance(value, Mapping):
+        return value
+    if isinstance(value, list | tuple):
+        return {str(i): v for i, v in enumerate(value) if isinstance(v, Mapping)}
+    raise PortalError("", f"Parameter '{name}' must be array.", 400)
 
 
 def parse_condition(key: str, value: Any) -> Condition:
@@ -76,10 +91,12 @@ def filter_fields(flt: Mapping[str, Any] | None) -> list[str]:
 Predicate = Callable[[Mapping[str, Any]], bool]
 
 
-def compile_filter(flt: Mapping[str, Any] | None, get: Getter = _default_get) -> Predicate:
-    """A filter turned into one predicate, parsed once (IN lists become sets)."""
-    if not flt or not isinstance(flt, Mapping):
-        return lambda row: True  # Bitrix ignores a missing or non-array filter
+def compile_filter(flt: Any, get: Getter = _default_get) -> Predicate:
+    """A filter turned into one predicate, parsed once (IN lists become sets); a non-array filter is
+    refused (:func:`require_array`)."""
+    flt = require_array(flt, "filter")
+    if not flt:
+        return lambda row: True
     logic = str(flt.get("logic", flt.get("LOGIC", "AND"))).upper()
     parts: list[Predicate] = []
     for key, value in flt.items():
@@ -130,13 +147,13 @@ def _canon(value: Any) -> Any:
     return None  # not hashable in a meaningful way: fall back to pairwise comparison
 
 
-def matches(row: Mapping[str, Any], flt: Mapping[str, Any] | None, get: Getter = _default_get) -> bool:
+def matches(row: Mapping[str, Any], flt: Any, get: Getter = _default_get) -> bool:
     """Whether a row satisfies a filter (AND of its keys unless ``logic: OR``)."""
     return compile_filter(flt, get)(row)
 
 
 def filter_rows(
-    rows: Iterable[Mapping[str, Any]], flt: Mapping[str, Any] | None, get: Getter = _default_get
+    rows: Iterable[Mapping[str, Any]], flt: Any, get: Getter = _default_get
 ) -> list[Mapping[str, Any]]:
     """The rows that satisfy a filter, in their original order."""
     predicate = compile_filter(flt, get)
@@ -265,12 +282,15 @@ def _check_one(stored: Any, op: str, expected: Any) -> bool:
 # --------------------------------------------------------------------------------------------- order
 def order_rows(
     rows: Sequence[Mapping[str, Any]],
-    order: Mapping[str, Any] | None,
+    order: Any,
     get: Getter = _default_get,
     *,
     default: Mapping[str, str] | None = None,
 ) -> list[Mapping[str, Any]]:
-    """Sort rows by ``{FIELD: "ASC"|"DESC"}`` (case-insensitive directions); empties sort first on ASC."""
+    """Sort rows by ``{FIELD: "ASC"|"DESC"}`` (case-insensitive directions); empties sort first on ASC.
+
+    A non-array ``order`` is refused (:func:`require_array`)."""
+    order = require_array(order, "order")
     spec = dict(order) if isinstance(order, Mapping) and order else dict(default or {})
     result = list(rows)
     for name, direction in reversed(list(spec.items())):

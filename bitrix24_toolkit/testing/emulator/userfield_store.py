@@ -88,8 +88,7 @@ def userfield_descriptions(state: PortalState, entity_id: str) -> dict[str, dict
             "formLabel": _label(row.get("EDIT_FORM_LABEL")),
             "filterLabel": _label(row.get("LIST_FILTER_LABEL")),
         }
-        if row.get("SETTINGS"):
-            entry["settings"] = row["SETTINGS"]
+        entry["settings"] = row.get("SETTINGS") or []  # always sent; PHP empty array when none
         if row.get("USER_TYPE_ID") == "enumeration":
             items = row.get("LIST", [])
             entry["items"] = [{"ID": str(it.get("ID", "")), "VALUE": it.get("VALUE", "")} for it in items]

@@ -25,6 +25,8 @@ __all__ = [
     "fields_param",
     "get_row",
     "id_param",
+    "params_param",
+    "render_file",
     "render_item_value",
     "render_legacy_value",
     "render_multifield",
@@ -32,6 +34,7 @@ __all__ = [
     "to_float",
     "to_int",
     "uf_rows",
+    "write_file",
     "write_multifield",
     "yn",
 ]
@@ -39,6 +42,11 @@ __all__ = [
 _LINK_TYPES = frozenset(
     {"crm_company", "crm_contact", "crm_lead", "crm_quote", "crm_deal", "user", "file", "crm_category"}
 )
+
+
+#: ``double`` columns sent without a fixed scale (crm-company-get.md: ``"REVENUE": "0"``; money columns
+#: such as OPPORTUNITY are ``"1000000.00"``)
+_PLAIN_DOUBLES = frozenset({"REVENUE"})
 
 
 # ------------------------------------------------------------------------------------------ params
@@ -60,11 +68,23 @@ def fields_param(ctx: Ctx) -> dict[str, Any]:
     return dict(value)
 
 
-def get_row(state: PortalState, spec: EntitySpec, row_id: int) -> dict[str, Any]:
-    """The stored row, or the legacy "Not found" error."""
+def params_param(ctx: Ctx) -> dict[str, Any]:
+    """The optional ``params`` parameter as a dict, else "Parameter 'params' must be array."."""
+    value = ctx.param("params")
+    if value is None or (isinstance(value, list) and not value):
+        return {}
+    if not isinstance(value, Mapping):
+        raise PortalError("", "Parameter 'params' must be array.", 400)
+    return dict(value)
+
+
+def get_row(
+    state: PortalState, spec: EntitySpec, row_id: int, error: PortalError | None = None
+) -> dict[str, Any]:
+    """The stored row, or ``error`` (default: the legacy "Not found")."""
     row = state.table(spec.name).get(row_id)
     if row is None:
-        raise not_found()
+        raise error or not_found()
     return row
 
 
@@ -177,6 +197,37 @@ def write_multifield(state: PortalState, row: dict[str, Any], type_id: str, valu
     row[type_id] = current
 
 
+# -------------------------------------------------------------------------------------------- files
+#: uploaded files of ``file`` fields (contact ``PHOTO``, company ``LOGO``)
+FILE_TABLE = "crm_file"
+
+
+def write_file(state: PortalState, value: Any, current: Any) -> int | None:
+    """A ``file`` field write: ``{"fileData": [name, base64]}`` (or the bare pair) stores a new file and
+    returns its id; ``{"remove": "Y"}`` clears it; anything else keeps ``current``."""
+    data = value
+    if isinstance(value, Mapping):
+        if yn(value.get("remove", value.get("del", "N"))) == "Y":
+            return None
+        data = value.get("fileData")
+    if isinstance(data, list | tuple) and len(data) >= 2 and data[1]:
+        name, content = str(data[0]), str(data[1])
+    elif isinstance(data, str) and data:
+        name, content = "file", data
+    else:
+        return current if isinstance(current, int) else None
+    return state.insert(FILE_TABLE, {"NAME": name, "CONTENT": content})
+
+
+def render_file(spec: EntitySpec, owner_id: Any, field_name: str, file_id: Any) -> dict[str, Any] | None:
+    """A stored file as the legacy read methods send it: ``{"id", "showUrl", "downloadUrl"}``."""
+    if not isinstance(file_id, int):
+        return None
+    query = f"ownerId={owner_id}&fieldName={field_name}&dynamic=N&fileId={file_id}"
+    base = f"/bitrix/components/bitrix/crm.{spec.name}.show/show_file.php"
+    return {"id": file_id, "showUrl": f"{base}?{query}", "downloadUrl": f"{base}?auth=&{query}"}
+
+
 def _default_value_type(type_id: str) -> str:
     return "WORK" if type_id in ("PHONE", "EMAIL", "WEB") else "OTHER"
 
@@ -205,6 +256,9 @@ def render_legacy_value(fld: Field, value: Any) -> Any:
     if value is None:
         return None
     if fld.type == "double":
+        if fld.name in _PLAIN_DOUBLES:
+            number = float(value)
+            return str(int(number)) if number.is_integer() else str(number)
         return f"{float(value):.2f}"
     if fld.type in _LINK_TYPES or fld.type == "integer":
         return str(value)

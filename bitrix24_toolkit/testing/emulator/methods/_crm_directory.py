@@ -35,7 +35,7 @@ _PROCESS, _SUCCESS, _FAILURE = "#39A8EF", "#7BD500", "#FF5752"
 _DEAL_STAGES: tuple[tuple[str, str, str, str | None, str, str], ...] = (
     ("NEW", "New", _PROCESS, None, "process", "Y"),
     ("PREPARATION", "Document preparation", "#2FC6F6", None, "process", "N"),
-    ("PREPAYMENT_INVOICE", "Invoice", "#55D0E0", None, "process", "N"),
+    ("PREPAYMENT_INVOICE", "Prepayment invoice", "#55D0E0", None, "process", "N"),
     ("EXECUTING", "In progress", "#47E4C2", None, "process", "N"),
     ("FINAL_INVOICE", "Final invoice", "#FFA900", None, "process", "N"),
     ("WON", "Deal successful", _SUCCESS, "S", "success", "Y"),
@@ -49,7 +49,20 @@ _LEAD_STATUSES: tuple[tuple[str, str, str, str | None, str, str], ...] = (
     ("CONVERTED", "Good lead", _SUCCESS, "S", "success", "Y"),
     ("JUNK", "Junk lead", _FAILURE, "F", "failure", "Y"),
 )
+#: quote stages (crm-status-entity-types.md: start DRAFT, success APPROVED, failure DECLAINED)
+_QUOTE_STATUSES: tuple[tuple[str, str, str, str | None, str, str], ...] = (
+    ("DRAFT", "New", _PROCESS, None, "process", "Y"),
+    ("SENT", "Sent to client", "#2FC6F6", None, "process", "N"),
+    ("APPROVED", "Approved", _SUCCESS, "S", "success", "Y"),
+    ("DECLAINED", "Declined", _FAILURE, "F", "failure", "Y"),
+)
 _PLAIN: dict[str, tuple[tuple[str, str], ...]] = {
+    "CALL_LIST": (
+        ("IN_WORK", "In progress"),
+        ("SUCCESS", "Success"),
+        ("WRONG_NUMBER", "Wrong number"),
+        ("STOP_CALLING", "Do not call"),
+    ),
     "SOURCE": (
         ("CALL", "Call"),
         ("EMAIL", "E-Mail"),
@@ -158,6 +171,7 @@ def ensure_directories(state: PortalState) -> None:
     state.meta[_SEEDED] = True
     _add_stages(state, "STATUS", _LEAD_STATUSES)
     _add_stages(state, "DEAL_STAGE", _DEAL_STAGES)
+    _add_stages(state, "QUOTE_STATUS", _QUOTE_STATUSES)
     for entity_id, items in _PLAIN.items():
         for index, (code, name) in enumerate(items):
             add_status(

@@ -9,7 +9,7 @@ names as keys.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 __all__ = [
@@ -79,6 +79,11 @@ class Field:
     camel: str | None = None
     #: writable through crm.item.* even though the legacy API marks it read-only (``leadId``)
     item_writable: bool = False
+    #: ``isRequired`` of ``*.fields`` (a description only: the legacy add does not refuse its absence)
+    required: bool = False
+    #: listed by ``*.fields`` / sent in ``get``/``list`` records (the pages differ for a few fields)
+    in_fields: bool = True
+    in_record: bool = True
 
     @property
     def item_name(self) -> str:
@@ -89,7 +94,7 @@ class Field:
         """The ``*.fields`` description (reference 5.3)."""
         out: dict[str, Any] = {
             "type": self.type,
-            "isRequired": False,
+            "isRequired": self.required,
             "isReadOnly": self.read_only,
             "isImmutable": self.immutable,
             "isMultiple": self.multiple,
@@ -134,32 +139,36 @@ def _link(name: str, type_: str, title: str, parent: int, **kw: Any) -> Field:
 
 
 _ID = _f("ID", "integer", "ID", read_only=True)
-_PEOPLE = (
+_NAMES = (
     _f("HONORIFIC", "crm_status", "Salutation", status_type="HONORIFIC"),
     _f("NAME", "string", "First name"),
     _f("SECOND_NAME", "string", "Second name"),
     _f("LAST_NAME", "string", "Last name"),
-    _f("BIRTHDATE", "date", "Date of birth"),
-    _f("POST", "string", "Position"),
-    _f("ADDRESS", "string", "Address"),
 )
 _HAS = (
     _f("HAS_PHONE", "char", "Has phone", read_only=True),
     _f("HAS_EMAIL", "char", "Has email", read_only=True),
     _f("HAS_IMOL", "char", "Has Open Channel", read_only=True),
 )
-_SYSTEM = (
+_PEOPLE_BY = (
     _f("ASSIGNED_BY_ID", "user", "Responsible person"),
     _f("CREATED_BY_ID", "user", "Created by", read_only=True),
     _f("MODIFY_BY_ID", "user", "Modified by", read_only=True),
+)
+_DATES = (
     _f("DATE_CREATE", "datetime", "Created on", read_only=True),
     _f("DATE_MODIFY", "datetime", "Modified on", read_only=True),
-    _f("OPENED", "char", "Available to everyone"),
-    _f("COMMENTS", "string", "Comment"),
+)
+_SOURCE = (
     _f("SOURCE_ID", "crm_status", "Source", status_type="SOURCE"),
     _f("SOURCE_DESCRIPTION", "string", "Source information"),
+)
+_ORIGIN = (
     _f("ORIGINATOR_ID", "string", "External source"),
     _f("ORIGIN_ID", "string", "Item ID in data source"),
+)
+_ORIGIN_VERSION = _f("ORIGIN_VERSION", "string", "Original version")
+_UTM = (
     _f("UTM_SOURCE", "string", "Ad system"),
     _f("UTM_MEDIUM", "string", "Traffic type"),
     _f("UTM_CAMPAIGN", "string", "Ad campaign UTM"),
@@ -181,6 +190,41 @@ _CONTACTS = (
     _f("CONTACT_IDS", "crm_contact", "Contacts", multiple=True),
 )
 
+
+def _last_activity(*, read_only: bool = True) -> tuple[Field, ...]:
+    """``LAST_ACTIVITY_TIME``/``_BY``: the creation (and creator) until a timeline activity moves them."""
+    return (
+        _f("LAST_ACTIVITY_TIME", "datetime", "Last activity", read_only=read_only),
+        _f("LAST_ACTIVITY_BY", "user", "Last activity by", read_only=read_only),
+    )
+
+
+def _address(prefix: str, title: str, *, country_code_in_record: bool = True) -> tuple[Field, ...]:
+    """The split address fields (crm-lead-fields.md and siblings): ``<prefix>``, ``_2`` ... ``_LOC_ADDR_ID``.
+
+    Plain strings on the row; crm.item.* exposes only the first line, ``ADDRESS`` (``address``).
+    """
+    parts = [
+        ("", title),
+        ("_2", f"{title} (line 2)"),
+        ("_CITY", "City"),
+        ("_POSTAL_CODE", "Zip"),
+        ("_REGION", "Region"),
+        ("_PROVINCE", "State / Province"),
+        ("_COUNTRY", "Country"),
+    ]
+    out = [
+        _f(prefix + part, "string", text, camel=None if prefix + part == "ADDRESS" else "")
+        for part, text in parts
+    ]
+    out.append(
+        _f(prefix + "_COUNTRY_CODE", "string", "Country code", camel="", in_record=country_code_in_record)
+    )
+    out.append(_f(prefix + "_LOC_ADDR_ID", "integer", "Location address ID", camel=""))
+    return tuple(out)
+
+
+# Field order follows each entity's crm-X-fields.md example response.
 LEAD = EntitySpec(
     "lead",
     1,
@@ -189,19 +233,30 @@ LEAD = EntitySpec(
     (
         _ID,
         _f("TITLE", "string", "Lead name"),
-        *_PEOPLE,
+        *_NAMES,
+        _f("BIRTHDATE", "date", "Date of birth"),
         _f("COMPANY_TITLE", "string", "Company name"),
-        _link("COMPANY_ID", "crm_company", "Company", 4),
-        *_CONTACTS,
-        _f("IS_RETURN_CUSTOMER", "char", "Repeat lead", read_only=True),
+        *_SOURCE,
         _f("STATUS_ID", "crm_status", "Stage", status_type="STATUS"),
         _f("STATUS_DESCRIPTION", "string", "More about this stage"),
         _f("STATUS_SEMANTIC_ID", "string", "Status details", read_only=True),
+        _f("POST", "string", "Position"),
+        *_address("ADDRESS", "Address"),
         *_MONEY,
+        _f("OPENED", "char", "Available to everyone"),
+        _f("COMMENTS", "string", "Comment"),
         *_HAS,
-        *_SYSTEM,
+        *_PEOPLE_BY,
+        *_MOVED[:1],
+        *_DATES,
+        *_MOVED[1:],
+        _link("COMPANY_ID", "crm_company", "Company", 4),
+        *_CONTACTS,
+        _f("IS_RETURN_CUSTOMER", "char", "Repeat lead", read_only=True),
         _f("DATE_CLOSED", "datetime", "Completed on", read_only=True),
-        *_MOVED,
+        *_ORIGIN,
+        *_UTM,
+        *_last_activity(),
         *_MULTI,
     ),
 )
@@ -220,8 +275,9 @@ DEAL = EntitySpec(
         _f("STAGE_SEMANTIC_ID", "string", "Stage group", read_only=True),
         _f("IS_NEW", "char", "New deal", read_only=True),
         _f("IS_RECURRING", "char", "Recurring deal"),
-        _f("IS_RETURN_CUSTOMER", "char", "Repeat deal", read_only=True),
-        _f("IS_REPEATED_APPROACH", "char", "Repeat inquiry", read_only=True),
+        # crm-deal-fields.md: writable (the crm-deal-add.md example writes both)
+        _f("IS_RETURN_CUSTOMER", "char", "Repeat deal"),
+        _f("IS_REPEATED_APPROACH", "char", "Repeat inquiry"),
         _f("PROBABILITY", "integer", "Probability"),
         *_MONEY,
         _f("TAX_VALUE", "double", "Tax rate"),
@@ -230,11 +286,20 @@ DEAL = EntitySpec(
         _link("QUOTE_ID", "crm_quote", "Quote", 7, read_only=True),
         _f("BEGINDATE", "date", "Start date"),
         _f("CLOSEDATE", "date", "End date"),
+        _f("OPENED", "char", "Available to everyone"),
         _f("CLOSED", "char", "Closed"),
-        _f("ADDITIONAL_INFO", "string", "Additional information"),
-        *_SYSTEM,
+        _f("COMMENTS", "string", "Comment"),
+        *_PEOPLE_BY,
+        *_MOVED[:1],
+        *_DATES,
+        *_MOVED[1:],
+        *_SOURCE,
         _link("LEAD_ID", "crm_lead", "Lead", 1, read_only=True, item_writable=True),
-        *_MOVED,
+        _f("ADDITIONAL_INFO", "string", "Additional information"),
+        _f("LOCATION_ID", "location", "Location"),
+        *_ORIGIN,
+        *_UTM,
+        *_last_activity(),
     ),
 )
 
@@ -245,14 +310,31 @@ CONTACT = EntitySpec(
     "C",
     (
         _ID,
-        *_PEOPLE,
+        _NAMES[0],
+        # crm-contact-fields.md marks the three name fields isRequired (one of them is enough on add)
+        *(replace(f, required=True) for f in _NAMES[1:]),
+        _f("PHOTO", "file", "Photo"),
+        _f("BIRTHDATE", "date", "Date of birth"),
         _f("TYPE_ID", "crm_status", "Contact type", status_type="CONTACT_TYPE"),
-        _link("COMPANY_ID", "crm_company", "Company", 4, deprecated=True),
-        _f("COMPANY_IDS", "crm_company", "Companies", multiple=True),
+        *_SOURCE,
+        _f("POST", "string", "Position"),
+        # crm-contact-get.md sends no ADDRESS_COUNTRY_CODE (crm-contact-fields.md lists it)
+        *_address("ADDRESS", "Address", country_code_in_record=False),
+        _f("COMMENTS", "string", "Comment"),
+        _f("OPENED", "char", "Available to everyone"),
         _f("EXPORT", "char", "Included in export"),
         *_HAS,
-        *_SYSTEM,
+        *_PEOPLE_BY,
+        *_DATES,
+        _f("COMPANY_ID", "crm_company", "Company", deprecated=True),
+        _f("COMPANY_IDS", "crm_company", "Companies", multiple=True),
         _link("LEAD_ID", "crm_lead", "Lead", 1, read_only=True, item_writable=True),
+        *_ORIGIN,
+        _ORIGIN_VERSION,
+        # crm-contact-get.md sends FACE_ID (crm-contact-fields.md does not list it)
+        _f("FACE_ID", "integer", "Face ID", read_only=True, camel="", in_fields=False),
+        *_UTM,
+        *_last_activity(),
         *_MULTI,
     ),
 )
@@ -264,19 +346,32 @@ COMPANY = EntitySpec(
     "CO",
     (
         _ID,
-        _f("TITLE", "string", "Company name"),
+        _f("TITLE", "string", "Company name", required=True),
         _f("COMPANY_TYPE", "crm_status", "Company type", status_type="COMPANY_TYPE"),
+        _f("LOGO", "file", "Logo"),
+        *_address("ADDRESS", "Address"),
+        _f("ADDRESS_LEGAL", "string", "Legal address"),
+        *_address("REG_ADDRESS", "Legal address"),
+        _f("BANKING_DETAILS", "string", "Payment details"),
         _f("INDUSTRY", "crm_status", "Industry", status_type="INDUSTRY"),
         _f("EMPLOYEES", "crm_status", "Employees", status_type="EMPLOYEES"),
-        _f("REVENUE", "double", "Annual revenue"),
         _f("CURRENCY_ID", "crm_currency", "Currency"),
-        _f("ADDRESS", "string", "Address"),
-        _f("ADDRESS_LEGAL", "string", "Legal address"),
-        _f("BANKING_DETAILS", "string", "Payment details"),
-        _f("IS_MY_COMPANY", "char", "My company"),
+        _f("REVENUE", "double", "Annual revenue"),
+        _f("OPENED", "char", "Available to everyone"),
+        _f("COMMENTS", "string", "Comment"),
         *_HAS,
-        *_SYSTEM,
+        _f("IS_MY_COMPANY", "char", "My company"),
+        *_PEOPLE_BY,
+        *_DATES,
+        # crm-company-fields.md: the company's contacts (multiple; not sent by get/list)
+        _f("CONTACT_ID", "crm_contact", "Contact", multiple=True, camel=""),
         _link("LEAD_ID", "crm_lead", "Lead", 1, read_only=True, item_writable=True),
+        *_ORIGIN,
+        _ORIGIN_VERSION,
+        *_UTM,
+        # crm-company-fields.md alone marks these two writable
+        *_last_activity(read_only=False),
+        _f("LAST_COMMUNICATION_TIME", "string", "Last communication", read_only=True, camel=""),
         *_MULTI,
     ),
 )

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ._crm_common import coerce, to_int, uf_rows, write_multifield
+from ._crm_common import coerce, to_int, uf_rows, write_file, write_multifield
 from ._crm_directory import (
     CATEGORY_TABLE,
     deal_directory,
@@ -26,7 +26,7 @@ from .crm_stagehistory import record_stage_change
 if TYPE_CHECKING:
     from ..state import PortalState
 
-__all__ = ["create_entity", "delete_entity", "update_entity"]
+__all__ = ["create_entity", "delete_entity", "touch_last_activity", "update_entity"]
 
 #: handled by the stage logic, never copied verbatim
 _STAGE_KEYS = frozenset({"STAGE_ID", "STATUS_ID", "CATEGORY_ID", "CLOSED"})
@@ -77,7 +77,13 @@ def create_entity(
         }
     )
     _assign(state, spec, row, fields, import_mode=import_mode, item_mode=item_mode)
+    # crm-X-get.md: a fresh record's last activity is its creation, by its creator
+    if not row.get("LAST_ACTIVITY_TIME"):
+        row["LAST_ACTIVITY_TIME"] = row["DATE_CREATE"]
+    if not row.get("LAST_ACTIVITY_BY"):
+        row["LAST_ACTIVITY_BY"] = row["CREATED_BY_ID"]
     new_id = state.insert(spec.name, row)
+    _bind_company_contacts(state, spec, row, fields)
     if spec.name in ("lead", "deal") and not row.get("TITLE"):
         row["TITLE"] = f"{spec.name.title()} #{new_id}"
     if spec.name == "deal":
@@ -107,9 +113,24 @@ def update_entity(
     row["DATE_MODIFY"] = state.now_iso()
     row["MODIFY_BY_ID"] = user_id
     _assign(state, spec, row, fields, import_mode=import_mode, item_mode=item_mode)
+    _bind_company_contacts(state, spec, row, fields)
     if spec.name in ("lead", "deal"):
         _move(state, spec, row, fields, creating=False, item_mode=item_mode, user_id=user_id)
     _derive(spec, row)
+
+
+def touch_last_activity(
+    state: PortalState, spec: EntitySpec, row_id: int, *, user_id: int, when: str
+) -> None:
+    """Record a timeline activity on a row: ``LAST_ACTIVITY_TIME``/``_BY`` move to it (crm-X-get.md:
+    "Date of the last activity in the timeline"), never backwards; ``DATE_MODIFY`` is not touched."""
+    row = state.table(spec.name).get(row_id)
+    if row is None:
+        return
+    current = row.get("LAST_ACTIVITY_TIME")
+    if not current or dt.datetime.fromisoformat(when) >= dt.datetime.fromisoformat(current):
+        row["LAST_ACTIVITY_TIME"] = when
+        row["LAST_ACTIVITY_BY"] = user_id
 
 
 def delete_entity(state: PortalState, spec: EntitySpec, row_id: int) -> None:
@@ -167,10 +188,35 @@ def _assign(
             allowed = (import_mode and key in IMPORT_FIELDS) or (item_mode and fld.item_writable)
             if not allowed:
                 continue
+        if spec.name == "company" and key == "CONTACT_ID":
+            continue  # bound by _bind_company_contacts once the company has an id
+        if fld.type == "file":
+            row[key] = write_file(state, value, row.get(key))
+            continue
         row[key] = coerce(fld, value, state.tz)
     _sync_links(row, fields, "CONTACT_ID", "CONTACT_IDS")
     if spec.name == "contact":
         _sync_links(row, fields, "COMPANY_ID", "COMPANY_IDS")
+
+
+def _bind_company_contacts(
+    state: PortalState, spec: EntitySpec, row: dict[str, Any], fields: Mapping[str, Any]
+) -> None:
+    """crm-company-fields.md ``CONTACT_ID`` (multiple): the listed contacts gain this company."""
+    if spec.name != "company" or "CONTACT_ID" not in fields:
+        return
+    raw = fields["CONTACT_ID"]
+    items = list(raw.values()) if isinstance(raw, Mapping) else raw if isinstance(raw, list) else [raw]
+    company_id = row["ID"]
+    contacts = state.table("contact")
+    for contact_id in (to_int(i) for i in items):
+        contact = contacts.get(contact_id or 0)
+        if contact is None:
+            continue
+        ids = list(contact.get("COMPANY_IDS") or [])
+        if company_id not in ids:
+            contact["COMPANY_IDS"] = [*ids, company_id]
+            contact["COMPANY_ID"] = contact.get("COMPANY_ID") or company_id
 
 
 def _sync_links(row: dict[str, Any], fields: Mapping[str, Any], single: str, multi: str) -> None:

@@ -15,6 +15,7 @@ from ..state import PortalState
 
 __all__ = [
     "OWNER_TABLES",
+    "describe",
     "field_spec",
     "fields_param",
     "legacy_error",
@@ -110,7 +111,13 @@ def list_rows(
     *,
     default_order: Mapping[str, str] | None = None,
 ) -> ListResult:
-    """Filter and order rows on their rendered values, then page them; ``render_one(row, select)``."""
+    """Filter and order rows on their rendered values, then page them; ``render_one(row, select)``.
+
+    A ``filter``/``order`` that is not an object is refused as every legacy list refuses it."""
+    for name in ("order", "filter"):
+        given = ctx.param(name)
+        if given is not None and given != "" and not isinstance(given, dict | list):
+            raise legacy_error(f"Parameter '{name}' must be array.")
     flt = ctx.param("filter")
     order = ctx.param("order")
     stored = list(rows)
@@ -144,6 +151,22 @@ def field_spec(
     }
 
 
+def describe(table: str, titles: Mapping[str, str]) -> dict[str, Any]:
+    """A ``*.fields`` answer from ``"NAME:type:flags ..."`` (R required, O read-only, I immutable, M many)."""
+    out: dict[str, Any] = {}
+    for item in table.split():
+        name, type_, flags = ([*item.split(":"), ""])[:3]
+        out[name] = field_spec(
+            type_,
+            required="R" in flags,
+            read_only="O" in flags,
+            immutable="I" in flags,
+            multiple="M" in flags,
+            title=titles.get(name, name),
+        )
+    return out
+
+
 def pick(full: dict[str, Any], select: list[str]) -> dict[str, Any]:
     """The selected keys of a rendered row, in select order (``*`` or nothing = all; ``UF_*`` = all UFs)."""
     if not select:
@@ -157,18 +180,3 @@ def pick(full: dict[str, Any], select: list[str]) -> dict[str, Any]:
         elif name in full:
             wanted.append(name)
     return {key: full[key] for key in dict.fromkeys(wanted)}
-
-
-def record_fields() -> dict[str, Any]:
-    """The bookkeeping fields requisites and bank details share (dates, authors, name, codes, sort)."""
-    return {
-        "DATE_CREATE": field_spec("datetime", read_only=True, title="Created"),
-        "DATE_MODIFY": field_spec("datetime", read_only=True, title="Modified"),
-        "CREATED_BY_ID": field_spec("user", read_only=True, title="Created by"),
-        "MODIFY_BY_ID": field_spec("user", read_only=True, title="Modified by"),
-        "NAME": field_spec(required=True, title="Name"),
-        "CODE": field_spec(title="Code"),
-        "XML_ID": field_spec(title="External ID"),
-        "ORIGINATOR_ID": field_spec(title="Originator"),
-        "ACTIVE": field_spec("char", title="Active"),
-    }

@@ -8,8 +8,10 @@ from typing import Any
 from ..registry import PortalError
 
 __all__ = [
+    "DEFAULT_SETTINGS",
     "LABEL_KEYS",
     "LANGUAGES",
+    "REQUISITE_TYPES",
     "USER_TYPES",
     "crm_settings",
     "label_map",
@@ -20,27 +22,53 @@ __all__ = [
 ]
 
 #: portal languages a label lang map covers (``get`` answers with all of them)
-LANGUAGES = ("en", "ru", "de", "ua", "kz", "br", "fr", "la", "pl", "tc", "sc")
+LANGUAGES = tuple(
+    "ar br de en fr hi id in it ja kz la ms pl ru sc tc th tr ua vn".split()
+)  # as the lead get example lists them
 LABEL_KEYS = ("EDIT_FORM_LABEL", "LIST_COLUMN_LABEL", "LIST_FILTER_LABEL", "ERROR_MESSAGE", "HELP_MESSAGE")
 
-#: crm.userfield.types: type id -> title
+#: crm.userfield.types: type id -> title, in the order of universal/user-defined-fields/crm-userfield-types.md
 USER_TYPES: dict[str, str] = {
     "string": "String",
     "integer": "Integer",
     "double": "Number",
     "boolean": "Yes/No",
+    "enumeration": "List",
     "datetime": "Date/Time",
     "date": "Date",
     "money": "Money",
     "url": "Link",
-    "address": "Google Maps address",
-    "enumeration": "List",
+    "address": "Google Maps Address",
     "file": "File",
-    "employee": "Link to employee",
-    "crm_status": "Link to CRM reference",
-    "iblock_section": "Link to information block sections",
-    "iblock_element": "Link to information block elements",
+    "employee": "Binding to User",
+    "crm_status": "Binding to CRM Directories",
+    "iblock_section": "Binding to Information Block Sections",
+    "iblock_element": "Binding to Information Block Elements",
     "crm": "Binding to CRM Entities",
+}
+#: requisites take only these types (crm/requisites/user-fields/index.md)
+REQUISITE_TYPES = ("string", "boolean", "double", "datetime")
+
+#: SETTINGS a new field of each type starts with (the get/list examples of the userfield pages show them)
+DEFAULT_SETTINGS: dict[str, Any] = {
+    "string": {"SIZE": 20, "ROWS": 1, "REGEXP": "", "MIN_LENGTH": 0, "MAX_LENGTH": 0, "DEFAULT_VALUE": ""},
+    "integer": {"SIZE": 20, "MIN_VALUE": 0, "MAX_VALUE": 0, "DEFAULT_VALUE": None},
+    "double": {"PRECISION": 2, "SIZE": 20, "MIN_VALUE": 0, "MAX_VALUE": 0, "DEFAULT_VALUE": None},
+    "boolean": {"DEFAULT_VALUE": 0, "DISPLAY": "CHECKBOX", "LABEL": ["", ""], "LABEL_CHECKBOX": ""},
+    "datetime": {"DEFAULT_VALUE": {"TYPE": "NONE", "VALUE": ""}, "USE_SECOND": "Y", "USE_TIMEZONE": "N"},
+    "date": {"DEFAULT_VALUE": {"TYPE": "NONE", "VALUE": ""}},
+    "enumeration": {"DISPLAY": "LIST", "LIST_HEIGHT": 1, "CAPTION_NO_VALUE": "", "SHOW_NO_VALUE": "Y"},
+    "file": {
+        "SIZE": 20,
+        "LIST_WIDTH": 0,
+        "LIST_HEIGHT": 0,
+        "MAX_SHOW_SIZE": 0,
+        "MAX_ALLOWED_SIZE": 0,
+        "EXTENSIONS": [],
+        "TARGET_BLANK": "Y",
+    },
+    "url": {"POPUP": "Y", "SIZE": 20, "MIN_LENGTH": 0, "MAX_LENGTH": 0, "DEFAULT_VALUE": "", "ROWS": 1},
+    "money": {"DEFAULT_VALUE": ""},
 }
 
 _MAX_NAME = 50
@@ -53,11 +81,13 @@ def normalise_field_name(raw: Any) -> str:
     name = str(raw).strip().upper()
     if not name.startswith(_PREFIX):
         name = _PREFIX + (name[3:] if name.startswith("UF_") else name)
-    # Core messages are localised and their exact English wording is (unconfirmed).
-    if not _NAME_RE.fullmatch(name):
-        raise PortalError("ERROR_CORE", f"Invalid field name '{name}': only A-Z, 0-9 and _ are allowed.")
+    # wording of the crm.deal/company.userfield.add error tables
     if len(name) > _MAX_NAME:
-        raise PortalError("ERROR_CORE", f"Field name '{name}' is longer than {_MAX_NAME} characters.")
+        raise PortalError("ERROR_CORE", f"Field name is too long (more than {_MAX_NAME} characters).")
+    if not _NAME_RE.fullmatch(name):
+        raise PortalError(
+            "ERROR_CORE", "Field name contains invalid characters. Allowed characters are: A-Z, 0-9 and _."
+        )
     return name
 
 
@@ -89,11 +119,10 @@ def label_map(value: Any, fallback: str = "") -> dict[str, str]:
     return dict.fromkeys(LANGUAGES, text)
 
 
-def label_text(value: Any, lang: str) -> str:
-    """The label of one language from a stored lang map (``list`` answers plain strings)."""
-    if isinstance(value, dict):
-        return str(value.get(lang) or "")
-    return "" if value is None else str(value)
+def label_text(value: Any, lang: str) -> str | None:
+    """The label of one language from a stored lang map (``list`` answers strings, ``null`` when unset)."""
+    text = value.get(lang) if isinstance(value, dict) else value
+    return str(text) if text not in (None, "") else None
 
 
 def crm_settings(value: Any) -> dict[str, Any]:

@@ -2,7 +2,9 @@
 
 Rows live in table ``"activity"`` with typed values and render as the docs' ``crm.activity.get`` example:
 numbers as strings, ``COMPLETED`` ``Y``/``N``, ``STATUS`` 1 (waiting) / 2 (completed), ``TYPE_ID`` 1 meeting,
-2 call, 3 task, 4 e-mail, 6 provider (to-dos: ``PROVIDER_ID`` ``CRM_TODO``).
+2 call, 3 task, 4 e-mail, 6 provider (to-dos: ``PROVIDER_ID`` ``CRM_TODO``). ``COMMUNICATIONS`` and ``FILES``
+are answered by ``crm.activity.list`` only when selected. Pages: api-reference/crm/timeline/activities/
+(activity-base/, todo/); the facts are in tests/fidelity/facts/crm_activities.py.
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ import re
 from typing import Any
 
 from ..registry import Ctx, ListResult, PortalError, method
+from ._activity_fields import activity_fields as _field_descriptions
+from ._activity_links import bound, communications, entity_settings
+from ._files import activity_file, store_files
 from ._rq_shared import (
-    field_spec,
     fields_param,
     legacy_error,
     list_rows,
@@ -86,7 +90,6 @@ _TEXT_KEYS = (
     "PROVIDER_TYPE_ID",
 )
 _INT_KEYS = ("RESPONSIBLE_ID", "PRIORITY", "DIRECTION", "DESCRIPTION_TYPE", "NOTIFY_TYPE", "NOTIFY_VALUE")
-_TIME_KEYS = ("START_TIME", "END_TIME", "DEADLINE")
 _SITE_FORMAT = re.compile(r"(\d{2})\.(\d{2})\.(\d{4})(?:\s+(\d{2}):(\d{2})(?::(\d{2}))?)?")
 
 
@@ -105,7 +108,8 @@ def parse_datetime(value: Any, tz: dt.tzinfo) -> str | None:
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=tz)
-    return moment.replace(microsecond=0).isoformat()
+    # the portal answers its own time zone, whatever offset was sent
+    return moment.astimezone(tz).replace(microsecond=0).isoformat()
 
 
 def _new_row(ctx: Ctx, owner_type_id: int, owner_id: int) -> dict[str, Any]:
@@ -136,6 +140,7 @@ def _new_row(ctx: Ctx, owner_type_id: int, owner_id: int) -> dict[str, Any]:
         RESULT_STREAM=0,
         AUTOCOMPLETE_RULE=0,
         COMMUNICATIONS=[],
+        FILE_IDS=[],
     )
     return row
 
@@ -171,6 +176,32 @@ def todo_add(ctx: Ctx) -> dict[str, int]:
 
 
 # ---------------------------------------------------------------------------------------- legacy
+#: crm-activity-add.md "Possible Error Codes" (the table's text, without the example's final dot)
+_NO_SUBJECT = "The field SUBJECT is not defined or empty"
+_NO_RESPONSIBLE = "The field RESPONSIBLE_ID is not defined or invalid"
+_NO_TYPE = "The field TYPE_ID is not defined or invalid"
+_NO_COMMUNICATIONS = "The field COMMUNICATIONS is not defined or invalid"
+_ONE_COMMUNICATION = "The only one communication is allowed for activity of specified type"
+_NO_BINDING = (
+    "Could not build binding. Please ensure that owner info and communications are defined correctly"
+)
+_NO_PROVIDER = "The custom activity without provider is not supported in current context"
+
+
+def _derive_times(row: dict[str, Any]) -> None:
+    """DEADLINE is not set directly: START_TIME for calls and meetings, END_TIME for tasks (fields page)."""
+    row["DEADLINE"] = (row.get("END_TIME") if row["TYPE_ID"] == 3 else row.get("START_TIME")) or row.get(
+        "DEADLINE"
+    )
+
+
+def _check_required(fields: dict[str, Any], *, adding: bool) -> None:
+    if (adding or "SUBJECT" in fields) and str(fields.get("SUBJECT") or "").strip() == "":
+        raise legacy_error(_NO_SUBJECT)
+    if (adding or "RESPONSIBLE_ID" in fields) and positive_int(fields.get("RESPONSIBLE_ID")) is None:
+        raise legacy_error(_NO_RESPONSIBLE)
+
+
 def _apply(ctx: Ctx, row: dict[str, Any], fields: dict[str, Any]) -> None:
     for key in _TEXT_KEYS:
         if key in fields:
@@ -178,38 +209,47 @@ def _apply(ctx: Ctx, row: dict[str, Any], fields: dict[str, Any]) -> None:
     for key in _INT_KEYS:
         if key in fields and to_int(fields[key]) is not None:
             row[key] = to_int(fields[key])
-    for key in _TIME_KEYS:
+    for key in ("START_TIME", "END_TIME"):
         if key in fields:
-            row[key] = parse_datetime(fields[key], ctx.state.tz) or ""
+            row[key] = parse_datetime(fields[key], ctx.state.tz)
     if "COMPLETED" in fields:
         row["COMPLETED"] = "Y" if str(fields["COMPLETED"]).upper() in ("Y", "1", "TRUE") else "N"
         row["STATUS"] = 2 if row["COMPLETED"] == "Y" else 1
-    if isinstance(fields.get("COMMUNICATIONS"), list):
-        row["COMMUNICATIONS"] = [dict(item) for item in fields["COMMUNICATIONS"] if isinstance(item, dict)]
-    if "DEADLINE" not in fields and any(key in fields for key in ("START_TIME", "END_TIME")):
-        row["DEADLINE"] = row.get("END_TIME") or row.get("START_TIME")
+    if isinstance(fields.get("SETTINGS"), dict):
+        row["SETTINGS"] = dict(fields["SETTINGS"])
+    if "FILES" in fields:
+        row["FILE_IDS"] = store_files(ctx, fields["FILES"])
+    _derive_times(row)
 
 
 @method("crm.activity.add")
 def activity_add(ctx: Ctx) -> int:
-    """``crm.activity.add {fields: {OWNER_TYPE_ID, OWNER_ID, TYPE_ID, COMMUNICATIONS, ...}}`` -> id."""
+    """``crm.activity.add {fields: {OWNER_*, TYPE_ID, SUBJECT, RESPONSIBLE_ID, COMMUNICATIONS}}`` -> id."""
     fields = fields_param(ctx)
-    owner_type_id, owner_id = positive_int(fields.get("OWNER_TYPE_ID")), positive_int(fields.get("OWNER_ID"))
-    if owner_type_id is None or owner_id is None:
-        raise legacy_error("The field OWNER_TYPE_ID/OWNER_ID is not defined or invalid.")  # (unconfirmed)
-    if owner_row(ctx.state, owner_type_id, owner_id) is None:
-        raise legacy_error("Owner is not found.")  # the portal may say "Access denied." (unconfirmed)
     type_id = positive_int(fields.get("TYPE_ID"))
-    if type_id not in _PROVIDERS or type_id is None:
-        raise legacy_error("The field TYPE_ID is not defined or invalid.")
-    comms = fields.get("COMMUNICATIONS")
-    if type_id in (1, 2, 4) and not (isinstance(comms, list) and comms):
-        # Meetings, calls and e-mails need a counterpart (docs: COMMUNICATIONS required).
-        raise legacy_error("The field COMMUNICATIONS is not defined or invalid.")
+    if type_id is None or type_id not in _PROVIDERS:
+        raise legacy_error(_NO_TYPE)
+    if type_id == 6 and not str(fields.get("PROVIDER_ID") or "").strip():
+        raise legacy_error(_NO_PROVIDER)  # a provider activity (to-dos: crm.activity.todo.add)
+    _check_required(fields, adding=True)
+    comms = communications(ctx, type_id, fields.get("COMMUNICATIONS"))
+    if type_id in (1, 2, 4) and not comms:  # meetings, calls and e-mails need a counterpart
+        raise legacy_error(_NO_COMMUNICATIONS)
+    if type_id in (1, 2) and len(comms) > 1:
+        raise legacy_error(_ONE_COMMUNICATION)
+    owner_type_id, owner_id = positive_int(fields.get("OWNER_TYPE_ID")), positive_int(fields.get("OWNER_ID"))
+    if owner_type_id is None or owner_id is None:  # the binding comes from the first communication's entity
+        bound = next((c for c in comms if c["ENTITY_TYPE_ID"] > 0 and c["ENTITY_ID"] > 0), None)
+        if bound is None:
+            raise legacy_error(_NO_BINDING)
+        owner_type_id, owner_id = bound["ENTITY_TYPE_ID"], bound["ENTITY_ID"]
     row = _new_row(ctx, owner_type_id, owner_id)
     provider, provider_type = _PROVIDERS[type_id]
     row.update(TYPE_ID=type_id, PROVIDER_ID=provider, PROVIDER_TYPE_ID=provider_type, SUBJECT="")
     _apply(ctx, row, fields)
+    row["COMMUNICATIONS"] = comms
+    if type_id != 6:  # only provider activities name their provider
+        row.update(PROVIDER_ID=provider, PROVIDER_TYPE_ID=provider_type)
     return ctx.state.insert(TABLE, row)
 
 
@@ -219,28 +259,46 @@ def _row_or_error(ctx: Ctx) -> dict[str, Any]:
         raise legacy_error("ID is not defined or invalid.")
     row = ctx.state.table(TABLE).get(number)
     if row is None:
-        raise legacy_error("Not found")
+        raise legacy_error("Activity is not found")  # crm-activity-get.md / -update.md / -delete.md
     return row
 
 
-def _render(row: dict[str, Any], select: list[str]) -> dict[str, Any]:
-    full = render_row(row, ACTIVITY_KEYS)
-    if "COMMUNICATIONS" in select:  # only on request, as the portal does
-        full["COMMUNICATIONS"] = [{k: render(v) for k, v in item.items()} for item in row["COMMUNICATIONS"]]
-    return pick(full, select)
+def _renderer(ctx: Ctx) -> Any:
+    def render_one(row: dict[str, Any], select: list[str]) -> dict[str, Any]:
+        full = render_row(row, ACTIVITY_KEYS)
+        shown = pick(full, select)
+        if "COMMUNICATIONS" in select:  # only on request (crm-activity-list.md)
+            shown["COMMUNICATIONS"] = [
+                {**{k: render(v) for k, v in comm.items()}, "ENTITY_SETTINGS": entity_settings(ctx, comm)}
+                for comm in row.get("COMMUNICATIONS") or []
+            ]
+        if "FILES" in select or "STORAGE_ELEMENT_IDS" in select:
+            shown["FILES"] = [activity_file(int(i), int(row["ID"])) for i in row.get("FILE_IDS") or []]
+        return shown
+
+    return render_one
 
 
 @method("crm.activity.get")
 def activity_get(ctx: Ctx) -> dict[str, Any]:
-    """``crm.activity.get {id}``."""
-    return _render(_row_or_error(ctx), [])
+    """``crm.activity.get {id}``: the record of the page's example (no COMMUNICATIONS/FILES)."""
+    return render_row(_row_or_error(ctx), ACTIVITY_KEYS)
 
 
 @method("crm.activity.update")
 def activity_update(ctx: Ctx) -> bool:
     """``crm.activity.update {id, fields}`` -> ``true`` (owner and type are fixed)."""
     row = _row_or_error(ctx)
-    _apply(ctx, row, fields_param(ctx))
+    fields = fields_param(ctx)
+    _check_required(fields, adding=False)
+    if "COMMUNICATIONS" in fields:
+        comms = communications(ctx, int(row["TYPE_ID"]), fields["COMMUNICATIONS"])
+        if int(row["TYPE_ID"]) in (1, 2, 4) and not comms:
+            raise legacy_error(_NO_COMMUNICATIONS)
+        if int(row["TYPE_ID"]) in (1, 2) and len(comms) > 1:
+            raise legacy_error(_ONE_COMMUNICATION)
+        row["COMMUNICATIONS"] = comms
+    _apply(ctx, row, fields)
     row.update(LAST_UPDATED=ctx.state.now_iso(), EDITOR_ID=ctx.user_id)
     return True
 
@@ -254,21 +312,23 @@ def activity_delete(ctx: Ctx) -> bool:
 
 @method("crm.activity.list")
 def activity_list(ctx: Ctx) -> ListResult:
-    """``crm.activity.list {select, filter, order, start}`` (50-row pages)."""
-    return list_rows(ctx, ctx.state.table(TABLE).values(), _render)
+    """``crm.activity.list {select, filter, order, start}`` (50-row pages; ``filter[BINDINGS]``)."""
+    for name in ("filter", "order"):
+        value = ctx.param(name)
+        if value not in (None, "") and not isinstance(value, dict | list):
+            raise legacy_error(f"Parameter '{name}' must be array.")
+    given = ctx.param("filter")
+    flt = dict(given) if isinstance(given, dict) else {}
+    wanted = next((flt.pop(key) for key in list(flt) if key.upper() == "BINDINGS"), None)
+    rows = [
+        row for row in ctx.state.table(TABLE).values() if wanted is None or bound(row, list(wanted or []))
+    ]
+    narrowed = Ctx(ctx.state, {**ctx.params, "filter": flt}, ctx.method, ctx.user_id, ctx.in_batch, ctx.extra)
+    # crm-activity-list.md: "By default, it is sorted by increasing the Start Date field (START_TIME)"
+    return list_rows(narrowed, rows, _renderer(ctx), default_order={"START_TIME": "ASC"})
 
 
 @method("crm.activity.fields")
 def activity_fields(ctx: Ctx) -> dict[str, Any]:
-    """``crm.activity.fields``: description of activity fields."""
-    types = {"CREATED": "datetime", "LAST_UPDATED": "datetime", "START_TIME": "datetime"}
-    types |= {"END_TIME": "datetime", "DEADLINE": "datetime", "COMPLETED": "char"}
-    read_only = {"ID", "CREATED", "LAST_UPDATED", "AUTHOR_ID", "EDITOR_ID", "STATUS"}
-    out = {}
-    for key in ACTIVITY_KEYS:
-        kind = types.get(key, "integer" if key.endswith("_ID") and key not in _TEXT_KEYS else "string")
-        out[key] = field_spec(kind, read_only=key in read_only, title=key)
-    for key in ("OWNER_TYPE_ID", "OWNER_ID", "TYPE_ID"):
-        out[key] = field_spec("integer", required=True, immutable=True, title=key)
-    out["COMMUNICATIONS"] = field_spec("crm_activity_communication", required=True, multiple=True, title="")
-    return out
+    """``crm.activity.fields``: description of activity fields (the page's example answer)."""
+    return _field_descriptions()

@@ -12,7 +12,7 @@ from typing import Any
 from ..registry import Ctx, ListResult, method
 from ..state import PortalState
 from ._rq_shared import (
-    field_spec,
+    describe,
     fields_param,
     legacy_error,
     list_rows,
@@ -21,18 +21,19 @@ from ._rq_shared import (
     positive_int,
     render_row,
 )
+from ._rq_titles import ADDRESS_TITLES
 
 TABLE = "address"
 REQUISITE_TYPE_ID = 8
 
-#: crm.enum.addresstype: id -> English name
+#: crm.enum.addresstype: id -> English name, in the page's order (auxiliary/enum/crm-enum-address-type.md)
 ADDRESS_TYPES: dict[int, str] = {
-    1: "Actual address",
-    4: "Registered address",
+    11: "Shipping address",
+    1: "Physical address",
     6: "Legal address",
+    4: "Registered address",
     8: "Mailing address",
     9: "Beneficiary address",
-    11: "Delivery address",
 }
 
 VALUE_KEYS = (
@@ -169,17 +170,13 @@ def address_list(ctx: Ctx) -> ListResult:
 
 @method("crm.address.fields")
 def address_fields(ctx: Ctx) -> dict[str, Any]:
-    """``crm.address.fields``: description of address fields."""
-    out = {
-        "TYPE_ID": field_spec("integer", required=True, immutable=True, title="Address type"),
-        "ENTITY_TYPE_ID": field_spec("integer", required=True, immutable=True, title="Parent type"),
-        "ENTITY_ID": field_spec("integer", required=True, immutable=True, title="Parent ID"),
-    }
-    out.update({key: field_spec(title=key.replace("_", " ").title()) for key in VALUE_KEYS})
-    out["LOC_ADDR_ID"] = field_spec("integer", title="Location address ID")
-    out["ANCHOR_TYPE_ID"] = field_spec("integer", read_only=True, title="Anchor type")
-    out["ANCHOR_ID"] = field_spec("integer", read_only=True, title="Anchor ID")
-    return out
+    """``crm.address.fields``: description of address fields (addresses/crm-address-fields.md)."""
+    return describe(
+        "TYPE_ID:integer:RI ENTITY_TYPE_ID:integer:RI ENTITY_ID:integer:RI ADDRESS_1:string ADDRESS_2:string "
+        "CITY:string POSTAL_CODE:string REGION:string PROVINCE:string COUNTRY:string COUNTRY_CODE:string "
+        "LOC_ADDR_ID:integer ANCHOR_TYPE_ID:integer:O ANCHOR_ID:integer:O",
+        ADDRESS_TITLES,
+    )
 
 
 @method("crm.enum.addresstype")

@@ -11,15 +11,15 @@ from typing import Any
 from ..registry import Ctx, ListResult, method
 from ..state import PortalState
 from ._rq_shared import (
-    field_spec,
+    describe,
     fields_param,
     legacy_error,
     list_rows,
     pick,
     positive_int,
-    record_fields,
     render_row,
 )
+from ._rq_titles import BANKDETAIL_TITLES
 from .requisite_presets import preset
 
 TABLE = "bankdetail"
@@ -152,16 +152,19 @@ def bankdetail_list(ctx: Ctx) -> ListResult:
     return list_rows(ctx, ctx.state.table(TABLE).values(), _render)
 
 
+#: bank-detail/crm-requisite-bank-detail-fields.md, in its order
+_DESCRIBED = (
+    "ID:integer:O ENTITY_ID:integer:RI COUNTRY_ID:integer DATE_CREATE:datetime:O DATE_MODIFY:datetime:O "
+    "CREATED_BY_ID:user:O MODIFY_BY_ID:user:O NAME:string CODE:string XML_ID:string ACTIVE:char SORT:integer "
+    "RQ_BANK_NAME:string RQ_BANK_ADDR:string RQ_BANK_CODE:string RQ_AGENCY_NAME:string "
+    "RQ_BANK_ROUTE_NUM:string RQ_BIK:string RQ_MFO:string RQ_ACC_NAME:string RQ_ACC_NUM:string "
+    "RQ_ACC_TYPE:string RQ_IIK:string RQ_ACC_CURRENCY:string RQ_COR_ACC_NUM:string RQ_IBAN:string "
+    "RQ_SWIFT:string RQ_BIC:string RQ_CODEB:string RQ_CODEG:string RQ_RIB:string COMMENTS:string "
+    "ORIGINATOR_ID:string"
+)
+
+
 @method("crm.requisite.bankdetail.fields")
 def bankdetail_fields(ctx: Ctx) -> dict[str, Any]:
     """``crm.requisite.bankdetail.fields``: description of bank detail fields."""
-    out = {
-        "ID": field_spec("integer", read_only=True, title="ID"),
-        "ENTITY_ID": field_spec("integer", required=True, immutable=True, title="Requisite ID"),
-        "COUNTRY_ID": field_spec("integer", read_only=True, title="Country"),
-        **record_fields(),
-        "SORT": field_spec("integer", title="Sort"),
-    }
-    out.update({key: field_spec(title=key) for key in RQ_BANK_KEYS})
-    out["COMMENTS"] = field_spec(title="Comment")
-    return out
+    return describe(_DESCRIBED, BANKDETAIL_TITLES)

@@ -4,9 +4,10 @@ and ``bizproc.activity.log`` (reference 9.3).
 Tables: ``"bizproc_robot"`` / ``"bizproc_activity"`` (one row per installed code and app, the add
 parameters as given), ``"bizproc_event_token"`` (issued by ``Emulator.run_robot``), ``"bizproc_reply"``
 (every accepted ``bizproc.event.send``) and ``"bizproc_log"`` (``bizproc.activity.log`` lines).
-Registration needs an application context (``ACCESS_DENIED`` "Application context required" for a
-webhook; HTTP 403 (unconfirmed)). A robot's ``HANDLER`` is not checked against the app's domain
-(the emulator does not know it).
+Registration needs an application context: a webhook gets ``ACCESS_DENIED`` "Access denied! Application
+context required", HTTP 403 (the portal's access exception; pages: api-reference/bizproc/bizproc-robot/,
+bizproc-activity/, tests/fidelity/facts/bizproc.py). A robot's ``HANDLER`` is not checked against the app's
+domain (the emulator does not know it).
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def _invalid(text: str) -> PortalError:
 
 def _app(ctx: Ctx) -> str:
     if ctx.extra.get("auth_type", "oauth") == "webhook":
-        raise PortalError("ACCESS_DENIED", "Application context required", 403)
+        raise PortalError("ACCESS_DENIED", "Access denied! Application context required", 403)
     return str(ctx.extra.get("app_id") or ctx.extra.get("client_id") or "app")
 
 
@@ -108,7 +109,8 @@ def _find(ctx: Ctx, kind: str, app: str, code: str) -> tuple[int, dict[str, Any]
     for key, row in ctx.state.table(_TABLES[kind]).items():
         if row["APP"] == app and row["CODE"] == code:
             return key, row
-    raise PortalError("ERROR_ACTIVITY_NOT_FOUND", "Activity or Robot not found!")  # wording (unconfirmed)
+    # bizproc-robot-delete.md wording (the activity pages translate "Robot" as "Automation rule")
+    raise PortalError("ERROR_ACTIVITY_NOT_FOUND", "Activity or Robot not found!")
 
 
 def _register(kind: str) -> None:
@@ -123,10 +125,11 @@ def _register(kind: str) -> None:
         code = _code(ctx)
         fields = _picked(ctx.params)
         _check(fields)
-        if any(r["APP"] == app and r["CODE"] == code for r in ctx.state.table(table).values()):
-            raise PortalError(
-                "ERROR_ACTIVITY_ALREADY_INSTALLED", "Activity or Automation rule already installed!"
-            )
+        # robots and actions of an app share one registry on a portal: a code installs once across both
+        taken = (ctx.state.table(other).values() for other in _TABLES.values())
+        if any(r["APP"] == app and r["CODE"] == code for rows in taken for r in rows):
+            # bizproc-activity-add.md wording (bizproc-robot-add.md: "Automation rule" for "Robot")
+            raise PortalError("ERROR_ACTIVITY_ALREADY_INSTALLED", "Activity or Robot already installed!")
         ctx.state.insert(table, {"APP": app, "CODE": code, **fields})
         return True
 
@@ -135,10 +138,10 @@ def _register(kind: str) -> None:
         """``{CODE, FIELDS: {...}}`` -> ``true``."""
         app = _app(ctx)
         code = _code(ctx)
-        given = ctx.param("FIELDS")
-        if not isinstance(given, Mapping) or not given:
-            raise _invalid("Empty data!")
         key, row = _find(ctx, kind, app, code)
+        given = ctx.param("FIELDS")
+        if not isinstance(given, Mapping) or not _picked(given):
+            raise _invalid("No fields to update")  # bizproc-robot-update.md / bizproc-activity-update.md
         merged = {**{k: v for k, v in row.items() if k not in ("APP", "CODE", "ID")}, **_picked(given)}
         _check(merged)
         ctx.state.table(table)[key] = {"ID": row.get("ID", key), "APP": app, "CODE": code, **merged}
@@ -185,7 +188,8 @@ def event_send(ctx: Ctx) -> bool:
             "WORKFLOW_ID": token["WORKFLOW_ID"],
             "DOCUMENT_ID": list(token["DOCUMENT_ID"]),
             "RETURN_VALUES": dict(values) if isinstance(values, Mapping) else {},
-            "LOG_MESSAGE": str(ctx.param("LOG_MESSAGE") or "Received response from the application."),
+            # bizproc-event-send.md: "If this parameter is not passed, the method sends an empty string"
+            "LOG_MESSAGE": str(ctx.param("LOG_MESSAGE") or ""),
             "USER_ID": ctx.user_id,
             "DATE": ctx.state.now_iso(),
         },
@@ -196,10 +200,10 @@ def event_send(ctx: Ctx) -> bool:
 @method("bizproc.activity.log", scope="bizproc")
 def activity_log(ctx: Ctx) -> bool:
     """``{EVENT_TOKEN, LOG_MESSAGE}`` -> ``true`` (a line in the process log)."""
-    token = _live_token(ctx)
     message = ctx.param("LOG_MESSAGE")
     if message is None or str(message) == "":
-        raise PortalError("ERROR_ARGUMENT", "Empty log message!")  # wording (unconfirmed)
+        raise PortalError("ERROR_EMPTY_LOG_MESSAGE", "Empty log message!")  # bizproc-activity-log.md
+    token = _live_token(ctx)
     ctx.state.insert(
         LOG_TABLE,
         {"EVENT_TOKEN": token["TOKEN"], "WORKFLOW_ID": token["WORKFLOW_ID"], "LOG_MESSAGE": str(message)},

@@ -1,8 +1,11 @@
-"""``crm.category.*`` for deal funnels (entityTypeId 2, reference 5.5) and ``crm.dealcategory.stage.list``.
+"""``crm.category.*`` for deal funnels (entityTypeId 2, pages ``api-reference/crm/universal/category/``)
+and ``crm.dealcategory.stage.list``.
 
 The default funnel is id 0 "General"; a new funnel N gets the ``C{N}:`` copy of the default stages in
 directory ``DEAL_STAGE_N``. Answers use real ints and the wrappers ``{"category": ...}`` /
-``{"categories": [...]}``.
+``{"categories": [...]}``; ``delete`` answers ``null``. ``isDefault`` of deal funnels cannot be changed
+(``crm-category-add.md``). An unknown entityTypeId is ``NOT_FOUND`` "Smart process not found"; a known type
+without emulated funnels ``ENTITY_TYPE_NOT_SUPPORTED``.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from ._crm_directory import (
     ensure_directories,
     stages_of,
 )
+from .crm_item import required
 
 __all__ = ["render_category"]
 
@@ -39,21 +43,29 @@ def render_category(row: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+#: types the portal knows but whose funnels are not emulated (leads have none at all)
+_TYPE_NAMES = {1: "LEAD", 3: "CONTACT", 4: "COMPANY"}
+
+
 def _check_type(ctx: Ctx) -> None:
     ensure_directories(ctx.state)
-    type_id = to_int(ctx.param("entityTypeId"))
-    if type_id != 2:
-        # smart-process funnels are not emulated
-        text = f"Entity type {ctx.param('entityTypeId')} is not supported"
-        raise PortalError("ENTITY_TYPE_NOT_SUPPORTED", text, 400)
+    type_id = to_int(required(ctx, "entityTypeId"))
+    if type_id == 2:
+        return
+    if type_id in _TYPE_NAMES:
+        raise PortalError(
+            "ENTITY_TYPE_NOT_SUPPORTED", f"Entity type {_TYPE_NAMES[type_id]} is not supported", 400
+        )
+    # crm-category-list.md: an entityTypeId the portal does not know (smart processes are not emulated)
+    raise PortalError("NOT_FOUND", "Smart process not found", 400)
 
 
 def _row(ctx: Ctx) -> dict[str, Any]:
     _check_type(ctx)
-    cat_id = to_int(ctx.param("id"))
+    cat_id = to_int(required(ctx, "id"))
     row = ctx.state.table(CATEGORY_TABLE).get(-1 if cat_id is None else cat_id)
     if row is None:
-        raise PortalError("NOT_FOUND", "Category not found", 400)
+        raise PortalError("NOT_FOUND", "Element not found", 400)
     return row
 
 
@@ -78,18 +90,12 @@ def category_get(ctx: Ctx) -> dict[str, Any]:
 def _apply(row: dict[str, Any], fields: Mapping[str, Any]) -> None:
     if "name" in fields:
         row["NAME"] = str(fields["name"])
-    if "sort" in fields and to_int(fields["sort"]) is not None:
-        row["SORT"] = to_int(fields["sort"])
+    sort = to_int(fields.get("sort"))
+    if sort is not None:
+        row["SORT"] = max(sort, 0)  # a negative sort is stored as 0
     for key, target in (("originId", "ORIGIN_ID"), ("originatorId", "ORIGINATOR_ID")):
         if key in fields:
             row[target] = str(fields[key] or "")
-
-
-def _set_default(ctx: Ctx, row: dict[str, Any], fields: Mapping[str, Any]) -> None:
-    if str(fields.get("isDefault", "")).upper() == "Y":
-        for other in ctx.state.table(CATEGORY_TABLE).values():
-            other["IS_DEFAULT"] = "N"
-        row["IS_DEFAULT"] = "Y"
 
 
 @method("crm.category.add")
@@ -108,9 +114,10 @@ def category_add(ctx: Ctx) -> dict[str, Any]:
         "ORIGIN_ID": "",
         "ORIGINATOR_ID": "",
     }
-    _apply(row, fields)
+    if not str(fields.get("name") or "").strip():
+        raise PortalError(0, "Field 'NAME' is required", 400)
+    _apply(row, fields)  # isDefault of deal funnels is not writable
     new_id = ctx.state.insert(CATEGORY_TABLE, row)
-    _set_default(ctx, row, fields)
     create_funnel_stages(ctx.state, new_id)
     return {"category": render_category(row)}
 
@@ -123,51 +130,51 @@ def category_update(ctx: Ctx) -> dict[str, Any]:
     if not isinstance(fields, Mapping):
         raise PortalError("", "Parameter 'fields' must be array.", 400)
     _apply(row, fields)
-    _set_default(ctx, row, fields)
     return {"category": render_category(row)}
 
 
 @method("crm.category.delete")
-def category_delete(ctx: Ctx) -> list[Any]:
-    """Delete an empty, non-default funnel and its stages (answers ``[]``, unconfirmed)."""
+def category_delete(ctx: Ctx) -> None:
+    """Delete an empty, non-default funnel and its stages (answers ``null``)."""
     row = _row(ctx)
     cat_id = int(row["ID"])
     if cat_id == 0 or row.get("IS_DEFAULT") == "Y":
-        raise PortalError("ERROR_CANNOT_DELETE", "Default category cannot be deleted", 400)
+        raise PortalError(0, "Default deal category cannot be deleted", 400)
     if any(int(d.get("CATEGORY_ID") or 0) == cat_id for d in ctx.state.table("deal").values()):
-        raise PortalError("ERROR_CANNOT_DELETE", "Category has items", 400)
+        raise PortalError(0, f"Deals related to the funnel {row['NAME']} found", 400)
     del ctx.state.table(CATEGORY_TABLE)[cat_id]
     statuses = ctx.state.table(STATUS_TABLE)
     for key in [k for k, r in statuses.items() if r["ENTITY_ID"] == deal_directory(cat_id)]:
         del statuses[key]
-    return []
+    return None
 
 
 @method("crm.category.fields")
 def category_fields(ctx: Ctx) -> dict[str, Any]:
-    """Descriptions of funnel fields: ``{"fields": {...}}``."""
+    """Descriptions of funnel fields (crm-category-fields.md): ``{"fields": {...}}``."""
     _check_type(ctx)
 
-    def entry(type_: str, title: str, read_only: bool = False) -> dict[str, Any]:
+    def entry(type_: str, upper: str, *, required: bool = False, read_only: bool = False) -> dict[str, Any]:
         return {
             "type": type_,
-            "isRequired": False,
+            "isRequired": required,
             "isReadOnly": read_only,
             "isImmutable": False,
             "isMultiple": False,
             "isDynamic": False,
-            "title": title,
+            "title": upper,
+            "upperName": upper,
         }
 
     return {
         "fields": {
-            "id": entry("integer", "ID", True),
-            "name": entry("string", "Name"),
-            "sort": entry("integer", "Sort"),
-            "entityTypeId": entry("integer", "Entity type ID", True),
-            "isDefault": entry("boolean", "Is default"),
-            "originId": entry("string", "Origin ID"),
-            "originatorId": entry("string", "Originator ID"),
+            "id": entry("integer", "ID", read_only=True),
+            "name": entry("string", "NAME"),
+            "sort": entry("integer", "SORT"),
+            "entityTypeId": entry("integer", "ENTITY_TYPE_ID", required=True, read_only=True),
+            "isDefault": entry("boolean", "IS_DEFAULT", read_only=True),
+            "originId": entry("string", "ORIGIN_ID"),
+            "originatorId": entry("string", "ORIGINATOR_ID"),
         }
     }
 

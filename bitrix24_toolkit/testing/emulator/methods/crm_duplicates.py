@@ -1,4 +1,8 @@
-"""``crm.duplicate.findbycomm`` (reference 5.10): ids of leads/contacts/companies sharing a phone/e-mail.
+"""``crm.duplicate.findbycomm``: ids of leads/contacts/companies sharing a phone/e-mail.
+
+Page: api-reference/crm/duplicates/crm-duplicate-find-by-comm.md. Its example error puts the table's text in
+``error`` (``"Communication type is not defined"``) and a sentence in ``error_description``; the other
+refusals follow that form.
 
 Phones compare by digits only (``+7 (999) 123-45-67`` matches ``79991234567``), e-mails
 case-insensitively. The answer is ``{"CONTACT": [ids...], ...}`` with int ids and keys only for types
@@ -27,14 +31,18 @@ def normalize_comm(kind: str, value: Any) -> str:
 @method("crm.duplicate.findbycomm")
 def findbycomm(ctx: Ctx) -> dict[str, list[int]] | list[Any]:
     """Entities having any of the given communication values."""
-    kind = str(ctx.param("type") or "").upper()
+    raw_kind = ctx.param("type")
+    if raw_kind in (None, ""):
+        raise PortalError("Communication type is not defined", "Parameter 'type' is required.", 400)
+    kind = str(raw_kind).upper()
     if kind not in ("PHONE", "EMAIL"):
-        raise PortalError("", "Communication type is not defined or invalid.", 400)
+        code = f"Communication type '{raw_kind}' is not supported in current context"
+        raise PortalError(code, f"Parameter 'type' must be PHONE or EMAIL, got '{raw_kind}'.", 400)
     values = ctx.param("values")
     if isinstance(values, dict):
         values = list(values.values())
     if not isinstance(values, list) or not values:
-        raise PortalError("", "Communication values are not defined.", 400)
+        raise PortalError("Communication values is not defined", "Parameter 'values' is required.", 400)
     if len(values) > _MAX_VALUES:
         raise PortalError("", f"Too many communication values (max {_MAX_VALUES}).", 400)
     wanted = {normalize_comm(kind, v) for v in values} - {""}

@@ -3,9 +3,8 @@
 Rows live in table ``"product"``, stored typed (``ID``/``SORT``/``SECTION_ID``/``VAT_ID``/``MEASURE`` ints
 or ``None``, ``PRICE`` float) and rendered as the legacy API sends them: numbers as strings
 (``"ID": "5"``, ``"PRICE": "100.00"``, ``"SORT": "500"``), flags ``"Y"``/``"N"``, ``null`` for empty links.
-Keys follow the official ``crm.product.get`` description (``CATALOG_ID``, ``CODE``, ``DESCRIPTION_TYPE``,
-``PREVIEW_PICTURE``/``DETAIL_PICTURE``, ``TIMESTAMP_X``, ``CREATED_BY``/``MODIFIED_BY``); pictures and
-product properties (``PROPERTY_*``) are not emulated.
+Keys are the 20 fields of api-reference/crm/outdated/products/crm-product-fields.md (no ``CODE``: the page
+does not list it); pictures and product properties (``PROPERTY_*``) are not emulated.
 """
 
 from __future__ import annotations
@@ -24,14 +23,13 @@ TABLE = "product"
 CATALOG_ID = 24
 
 _INT_KEYS = ("SECTION_ID", "VAT_ID", "MEASURE", "SORT")
-_TEXT_KEYS = ("NAME", "CODE", "DESCRIPTION", "DESCRIPTION_TYPE", "CURRENCY_ID", "XML_ID")
+_TEXT_KEYS = ("NAME", "DESCRIPTION", "DESCRIPTION_TYPE", "CURRENCY_ID", "XML_ID")
 _FIELD_TYPES: dict[str, str] = {
     "ID": "integer",
     "CATALOG_ID": "integer",
     "PRICE": "double",
     "CURRENCY_ID": "string",
     "NAME": "string",
-    "CODE": "string",
     "DESCRIPTION": "string",
     "DESCRIPTION_TYPE": "string",
     "ACTIVE": "char",
@@ -48,6 +46,29 @@ _FIELD_TYPES: dict[str, str] = {
     "MODIFIED_BY": "integer",
     "CREATED_BY": "integer",
 }
+#: the page's descriptions of the fields, sent as their titles
+_TITLES = {
+    "ACTIVE": "Active",
+    "CATALOG_ID": "Catalog identifier",
+    "CREATED_BY": "Created by",
+    "CURRENCY_ID": "Currency identifier",
+    "DATE_CREATE": "Product creation date",
+    "DESCRIPTION": "Description",
+    "DESCRIPTION_TYPE": "Description type",
+    "DETAIL_PICTURE": "Detailed picture",
+    "ID": "Product identifier",
+    "MEASURE": "Unit of measure",
+    "MODIFIED_BY": "Modified by",
+    "NAME": "Name",
+    "PREVIEW_PICTURE": "Preview picture",
+    "PRICE": "Price",
+    "SECTION_ID": "Section identifier",
+    "SORT": "Sort order",
+    "TIMESTAMP_X": "Product modification date",
+    "VAT_ID": "VAT rate identifier",
+    "VAT_INCLUDED": "VAT included in price",
+    "XML_ID": "External code",
+}
 _READ_ONLY = frozenset({"ID", "CATALOG_ID", "DATE_CREATE", "TIMESTAMP_X", "MODIFIED_BY", "CREATED_BY"})
 
 
@@ -63,7 +84,6 @@ def render_product(row: Mapping[str, Any], select: list[str] | None = None) -> d
         "PRICE": f"{float(row.get('PRICE') or 0.0):.2f}",
         "CURRENCY_ID": row.get("CURRENCY_ID"),
         "NAME": row.get("NAME"),
-        "CODE": row.get("CODE"),
         "DESCRIPTION": row.get("DESCRIPTION"),
         "DESCRIPTION_TYPE": row.get("DESCRIPTION_TYPE") or "text",
         "ACTIVE": row.get("ACTIVE", "Y"),
@@ -141,9 +161,16 @@ def product_get(ctx: Ctx) -> dict[str, Any]:
 
 @method("crm.product.update")
 def product_update(ctx: Ctx) -> bool:
-    """Change a product's fields; returns ``true``."""
+    """Change a product's fields; returns ``true``.
+
+    crm-product-update.md: "It is mandatory to specify CURRENCY_ID to set the price": a ``PRICE`` sent
+    without ``CURRENCY_ID`` is left unchanged.
+    """
     row = _row(ctx)
-    _apply(row, fields_param(ctx))
+    fields = fields_param(ctx)
+    if not any(str(key).upper() == "CURRENCY_ID" for key in fields):
+        fields = {key: value for key, value in fields.items() if str(key).upper() != "PRICE"}
+    _apply(row, fields)
     row["TIMESTAMP_X"] = ctx.state.now_iso()
     row["MODIFIED_BY"] = ctx.user_id
     return True
@@ -176,7 +203,7 @@ def product_list(ctx: Ctx) -> ListResult:
 
 @method("crm.product.fields")
 def product_fields(ctx: Ctx) -> dict[str, Any]:
-    """Descriptions of product fields (reference 5.3 shape)."""
+    """Descriptions of the fields of crm-product-fields.md (``NAME`` required)."""
     return {
         name: {
             "type": type_,
@@ -185,7 +212,7 @@ def product_fields(ctx: Ctx) -> dict[str, Any]:
             "isImmutable": False,
             "isMultiple": False,
             "isDynamic": False,
-            "title": name,
+            "title": _TITLES[name],
         }
         for name, type_ in _FIELD_TYPES.items()
     }

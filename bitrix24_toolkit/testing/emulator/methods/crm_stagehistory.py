@@ -1,4 +1,6 @@
-"""``crm.stagehistory.list`` (reference 5.7) and :func:`record_stage_change` for demo-data builders.
+"""``crm.stagehistory.list`` and :func:`record_stage_change` for demo-data builders.
+
+Page: api-reference/crm/crm-stage-history-list.md.
 
 Rows live in table ``"stagehistory"``: ``ID``, ``ENTITY_TYPE_ID``, ``TYPE_ID`` (1 created, 2 intermediate
 stage, 3 final stage, 5 funnel changed), ``OWNER_ID``, ``CREATED_TIME`` and, for deals, ``CATEGORY_ID``,
@@ -55,6 +57,18 @@ def record_stage_change(
     return state.insert(TABLE, entry)
 
 
+#: CCrmOwnerType names, for the "Entity type X is not supported" refusal
+_TYPE_NAMES = {
+    3: "CONTACT",
+    4: "COMPANY",
+    5: "INVOICE",
+    6: "ACTIVITY",
+    7: "QUOTE",
+    8: "REQUISITE",
+    31: "SMART_INVOICE",
+}
+
+
 def _entity_type(ctx: Ctx) -> int:
     value = ctx.param("entityTypeId")
     try:
@@ -63,7 +77,8 @@ def _entity_type(ctx: Ctx) -> int:
         type_id = 0
     if type_id not in _FIELDS:
         # old invoices (5), new invoices (31) and smart processes are not emulated
-        raise PortalError("ENTITY_TYPE_NOT_SUPPORTED", f"Entity type {value} is not supported", 400)
+        name = _TYPE_NAMES.get(type_id, "" if value is None else str(value))
+        raise PortalError("ENTITY_TYPE_NOT_SUPPORTED", f"Entity type {name} is not supported", 400)
     return type_id
 
 
@@ -76,9 +91,23 @@ def stagehistory_list(ctx: Ctx) -> ListResult:
     order = ctx.param("order") or {}
     if not isinstance(flt, Mapping) or not isinstance(order, Mapping):
         raise PortalError("INVALID_ARG_VALUE", "Invalid filter or order", 400)
-    for name in [*filter_fields(flt), *order]:
+    for name in filter_fields(flt):
         if name not in allowed:
-            raise PortalError("INVALID_ARG_VALUE", f"Field '{name}' is not allowed", 400)
+            raise PortalError(
+                "INVALID_ARG_VALUE", f"Invalid filter: field '{name}' is not allowed in filter", 400
+            )
+    for name, direction in order.items():
+        if name not in allowed:
+            raise PortalError(
+                "INVALID_ARG_VALUE", f"Invalid order: field '{name}' is not allowed in order", 400
+            )
+        if str(direction).upper() not in ("ASC", "DESC"):
+            raise PortalError(
+                "INVALID_ARG_VALUE",
+                "Invalid order: allowed sort directions are ASC, DESC. "
+                f"But got '{direction}' for field '{name}'",
+                400,
+            )
     # narrowed by id first (keyset pages cost an index lookup, as on a portal), then filtered and paged
     scoped = {**flt, "=ENTITY_TYPE_ID": type_id}
     result = list_rows(ctx.state.table(TABLE), scoped, order, ctx.param("start"))

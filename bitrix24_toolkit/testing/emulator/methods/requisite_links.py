@@ -14,7 +14,7 @@ from typing import Any
 from ..registry import Ctx, ListResult, method
 from ..state import PortalState
 from ._rq_shared import (
-    field_spec,
+    describe,
     fields_param,
     legacy_error,
     list_rows,
@@ -24,6 +24,7 @@ from ._rq_shared import (
     render_row,
     to_int,
 )
+from ._rq_titles import LINK_TITLES
 
 TABLE = "requisite_link"
 ID_KEYS = ("REQUISITE_ID", "BANK_DETAIL_ID", "MC_REQUISITE_ID", "MC_BANK_DETAIL_ID")
@@ -175,10 +176,9 @@ def link_list(ctx: Ctx) -> ListResult:
 
 @method("crm.requisite.link.fields")
 def link_fields(ctx: Ctx) -> dict[str, Any]:
-    """``crm.requisite.link.fields``: description of link fields."""
-    out = {
-        "ENTITY_TYPE_ID": field_spec("integer", required=True, immutable=True, title="Entity type"),
-        "ENTITY_ID": field_spec("integer", required=True, immutable=True, title="Entity ID"),
-    }
-    out.update({key: field_spec("integer", required=True, title=key) for key in ID_KEYS})
-    return out
+    """``crm.requisite.link.fields``: description of link fields (links/crm-requisite-link-fields.md)."""
+    return describe(
+        "ENTITY_TYPE_ID:integer:RI ENTITY_ID:integer:RI REQUISITE_ID:integer:R BANK_DETAIL_ID:integer:R "
+        "MC_REQUISITE_ID:integer:R MC_BANK_DETAIL_ID:integer:R",
+        LINK_TITLES,
+    )

@@ -1,4 +1,4 @@
-"""Requisite presets (templates): ``crm.requisite.preset.*`` and ``crm.requisite.preset.field.list``.
+"""Requisite presets (templates): ``crm.requisite.preset.*`` (their fields: :mod:`.requisite_preset_fields`).
 
 A fresh portal gets the Russian default presets lazily, on the first call that needs them (reference 6.1):
 1 "Организация", 2 "ИП", 3 "Физ. лицо", 4 "Организация (доп.)", plus a US and a German company preset so
@@ -12,7 +12,8 @@ from typing import Any
 
 from ..registry import Ctx, ListResult, method
 from ..state import PortalState
-from ._rq_shared import field_spec, legacy_error, list_rows, pick, positive_int, render_row
+from ._rq_shared import describe, fields_param, legacy_error, list_rows, pick, positive_int, render_row
+from ._rq_titles import PRESET_TITLES
 
 TABLE = "requisite_preset"
 _SEEDED = "requisite_presets_seeded"
@@ -33,7 +34,7 @@ PRESET_KEYS = (
 
 #: crm.requisite.preset.countries (reference 6.1)
 COUNTRIES: tuple[tuple[int, str, str], ...] = (
-    (1, "RU", "Russia"),
+    (1, "RU", "Russia"),  # the page's example titles it "United States" (a translation slip)
     (4, "BY", "Belarus"),
     (6, "KZ", "Kazakhstan"),
     (14, "UA", "Ukraine"),
@@ -41,7 +42,7 @@ COUNTRIES: tuple[tuple[int, str, str], ...] = (
     (46, "DE", "Germany"),
     (77, "CO", "Colombia"),
     (110, "PL", "Poland"),
-    (122, "US", "USA"),
+    (122, "US", "United States"),
     (132, "FR", "France"),
 )
 
@@ -142,7 +143,9 @@ def _render(row: dict[str, Any], select: list[str]) -> dict[str, Any]:
     return pick(render_row(row, PRESET_KEYS), select)
 
 
-def _preset_or_error(ctx: Ctx, raw_id: Any) -> dict[str, Any]:
+def preset_or_error(ctx: Ctx, raw_id: Any) -> dict[str, Any]:
+    if positive_int(raw_id) is None:  # crm-requisite-preset-field-*.md: "ID is not defined or invalid"
+        raise legacy_error("ID is not defined or invalid")
     row = preset(ctx.state, raw_id)
     if row is None:
         raise legacy_error(f"The Preset with ID '{raw_id}' is not found")
@@ -158,7 +161,7 @@ def preset_list(ctx: Ctx) -> ListResult:
 @method("crm.requisite.preset.get")
 def preset_get(ctx: Ctx) -> dict[str, Any]:
     """``crm.requisite.preset.get {id}``: all preset fields as strings."""
-    return _render(_preset_or_error(ctx, ctx.param("id")), [])
+    return _render(preset_or_error(ctx, ctx.param("id")), [])
 
 
 @method("crm.requisite.preset.countries")
@@ -169,27 +172,69 @@ def preset_countries(ctx: Ctx) -> list[dict[str, Any]]:
 
 @method("crm.requisite.preset.fields")
 def preset_fields(ctx: Ctx) -> dict[str, Any]:
-    """``crm.requisite.preset.fields``: description of preset fields."""
-    return {
-        "ID": field_spec("integer", read_only=True, title="ID"),
-        "ENTITY_TYPE_ID": field_spec("integer", required=True, immutable=True, title="Entity type"),
-        "COUNTRY_ID": field_spec("integer", required=True, immutable=True, title="Country"),
-        "DATE_CREATE": field_spec("datetime", read_only=True, title="Created"),
-        "DATE_MODIFY": field_spec("datetime", read_only=True, title="Modified"),
-        "CREATED_BY_ID": field_spec("user", read_only=True, title="Created by"),
-        "MODIFY_BY_ID": field_spec("user", read_only=True, title="Modified by"),
-        "NAME": field_spec(required=True, title="Name"),
-        "XML_ID": field_spec(title="External ID"),
-        "ACTIVE": field_spec("char", title="Active"),
-        "SORT": field_spec("integer", title="Sort"),
+    """``crm.requisite.preset.fields``: preset fields (presets/crm-requisite-preset-fields.md)."""
+    return describe(
+        "ID:integer:O ENTITY_TYPE_ID:integer:RI COUNTRY_ID:integer:RI NAME:string:R DATE_CREATE:datetime:O "
+        "DATE_MODIFY:datetime:O CREATED_BY_ID:user:O MODIFY_BY_ID:user:O ACTIVE:char SORT:integer "
+        "XML_ID:string",
+        PRESET_TITLES,
+    )
+
+
+def _writable(fields: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key in ("NAME", "XML_ID", "ACTIVE"):
+        if key in fields:
+            out[key] = None if fields[key] is None else str(fields[key])
+    if "SORT" in fields:
+        out["SORT"] = positive_int(fields["SORT"]) or 0
+    return out
+
+
+@method("crm.requisite.preset.add")
+def preset_add(ctx: Ctx) -> int:
+    """``crm.requisite.preset.add {fields: {ENTITY_TYPE_ID: 8, COUNTRY_ID, NAME, ...}}`` -> id."""
+    fields = fields_param(ctx)
+    ensure_presets(ctx.state)
+    if positive_int(fields.get("ENTITY_TYPE_ID")) != 8:
+        raise legacy_error("ENTITY_TYPE_ID is not defined or invalid")
+    country = positive_int(fields.get("COUNTRY_ID"))
+    if country not in {number for number, _code, _title in COUNTRIES}:
+        # undocumented wording, by analogy with ENTITY_TYPE_ID (unconfirmed)
+        raise legacy_error("COUNTRY_ID is not defined or invalid")
+    row: dict[str, Any] = {
+        "ENTITY_TYPE_ID": 8,
+        "COUNTRY_ID": country,
+        "DATE_CREATE": ctx.state.now_iso(),
+        "DATE_MODIFY": "",
+        "CREATED_BY_ID": ctx.user_id,
+        "MODIFY_BY_ID": None,
+        "NAME": "",
+        "XML_ID": None,
+        "ACTIVE": "Y",
+        "SORT": 500,
+        "FIELDS": [],
     }
+    row.update(_writable(fields))
+    return ctx.state.insert(TABLE, row)
 
 
-@method("crm.requisite.preset.field.list")
-def preset_field_list(ctx: Ctx) -> ListResult:
-    """``crm.requisite.preset.field.list {preset: {ID}}`` (object parameter): the preset's fields, ints."""
-    spec = ctx.param("preset")
-    raw_id = spec.get("ID", spec.get("id")) if isinstance(spec, dict) else None
-    row = _preset_or_error(ctx, raw_id)
-    fields = [dict(item) for item in sorted(row["FIELDS"], key=lambda item: (item["SORT"], item["ID"]))]
-    return ListResult(fields, total=len(fields))
+@method("crm.requisite.preset.update")
+def preset_update(ctx: Ctx) -> bool:
+    """``crm.requisite.preset.update {id, fields: {NAME, XML_ID, ACTIVE, SORT}}`` -> ``true``."""
+    row = preset_or_error(ctx, ctx.param("id"))
+    row.update(_writable(fields_param(ctx)))
+    row.update(DATE_MODIFY=ctx.state.now_iso(), MODIFY_BY_ID=ctx.user_id)
+    return True
+
+
+@method("crm.requisite.preset.delete")
+def preset_delete(ctx: Ctx) -> bool:
+    """``crm.requisite.preset.delete {id}`` -> ``true``; refused while requisites use the preset."""
+    row = preset_or_error(ctx, ctx.param("id"))
+    if any(item.get("PRESET_ID") == row["ID"] for item in ctx.state.table("requisite").values()):
+        raise legacy_error(
+            "You cannot delete the template because requisites have already been created for it"
+        )
+    del ctx.state.table(TABLE)[row["ID"]]
+    return True

@@ -14,17 +14,17 @@ from ..registry import Ctx, ListResult, method
 from ..state import PortalState
 from ..userfield_store import userfield_descriptions, userfields_for
 from ._rq_shared import (
-    field_spec,
+    describe,
     fields_param,
     legacy_error,
     list_rows,
     owner_row,
     pick,
     positive_int,
-    record_fields,
     render,
     render_row,
 )
+from ._rq_titles import REQUISITE_TITLES
 from .addresses import ADDRESS_TYPES, REQUISITE_TYPE_ID, delete_addresses, find_address, write_address
 from .bankdetails import delete_bankdetails
 from .requisite_presets import preset
@@ -192,9 +192,16 @@ def requisite_get(ctx: Ctx) -> dict[str, Any]:
 
 @method("crm.requisite.update")
 def requisite_update(ctx: Ctx) -> bool:
-    """``crm.requisite.update {id, fields}`` -> ``true`` (owner fields are not movable; ignored)."""
+    """``crm.requisite.update {id, fields}`` -> ``true``.
+
+    The owner fields are immutable (crm.requisite.fields): valid values are ignored, invalid ones refused
+    with the update page's errors."""
     row = _row_or_error(ctx)
     fields = fields_param(ctx)
+    if "ENTITY_TYPE_ID" in fields and positive_int(fields["ENTITY_TYPE_ID"]) not in (3, 4):
+        raise legacy_error("ENTITY_TYPE_ID is not defined or invalid.")
+    if "ENTITY_ID" in fields and positive_int(fields["ENTITY_ID"]) is None:
+        raise legacy_error("ENTITY_ID is not defined or invalid.")
     if "PRESET_ID" in fields:
         preset_row = preset(ctx.state, fields["PRESET_ID"])
         if preset_row is None:
@@ -221,19 +228,21 @@ def requisite_list(ctx: Ctx) -> ListResult:
     )
 
 
+#: crm.requisite.fields (universal/crm-requisite-fields.md): NAME is not required there, PRESET_ID immutable
+_DESCRIBED = (
+    "ID:integer:O ENTITY_TYPE_ID:integer:RI ENTITY_ID:integer:RI PRESET_ID:integer:RI DATE_CREATE:datetime:O "
+    "DATE_MODIFY:datetime:O CREATED_BY_ID:user:O MODIFY_BY_ID:user:O NAME:string CODE:string XML_ID:string "
+    "ORIGINATOR_ID:string ACTIVE:char ADDRESS_ONLY:char SORT:integer "
+) + " ".join(
+    f"{key}:{'char' if key == 'RQ_VAT_PAYER' else 'crm_status' if key == 'RQ_IDENT_TYPE' else 'string'}"
+    for key in RQ_KEYS
+)
+
+
 @method("crm.requisite.fields")
 def requisite_fields(ctx: Ctx) -> dict[str, Any]:
-    """``crm.requisite.fields``: base, RQ and user fields."""
-    out = {
-        "ID": field_spec("integer", read_only=True, title="ID"),
-        "ENTITY_TYPE_ID": field_spec("integer", required=True, immutable=True, title="Entity type"),
-        "ENTITY_ID": field_spec("integer", required=True, immutable=True, title="Entity ID"),
-        "PRESET_ID": field_spec("integer", required=True, title="Template"),
-        **record_fields(),
-        "ADDRESS_ONLY": field_spec("char", title="Address only"),
-        "SORT": field_spec("integer", title="Sort"),
-    }
-    out.update({key: field_spec("char" if key == "RQ_VAT_PAYER" else "string", title=key) for key in RQ_KEYS})
-    out["RQ_ADDR"] = field_spec("uf_address", multiple=True, title="Address")
+    """``crm.requisite.fields``: base and RQ fields as the page lists them, then user fields."""
+    out = describe(_DESCRIBED, REQUISITE_TITLES)
+    out["RQ_IDENT_TYPE"]["statusType"] = ["RQ_IDENT_TYPE_CO"]
     out.update(userfield_descriptions(ctx.state, UF_ENTITY))
     return out

@@ -7,6 +7,7 @@ Definitions live in table ``"userfield"`` (one id sequence for all entities; row
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from .. import query
@@ -14,7 +15,9 @@ from ..registry import Ctx, ListResult, PortalError, method
 from ..userfield_store import ENTITY_IDS, TABLE
 from ._rq_shared import legacy_error, positive_int, render, to_int
 from ._uf_rules import (
+    DEFAULT_SETTINGS,
     LABEL_KEYS,
+    REQUISITE_TYPES,
     USER_TYPES,
     crm_settings,
     label_map,
@@ -74,8 +77,15 @@ def _enum_items(state: Any, items: Any, existing: list[dict[str, Any]] | None = 
             target["DEF"] = yes_no(item["DEF"], "N")
         if "XML_ID" in item:
             target["XML_ID"] = str(item["XML_ID"])
+        if not target["XML_ID"]:  # the portal makes one up: an md5 hex (lead list example)
+            target["XML_ID"] = hashlib.md5(f"{target['ID']}:{target['VALUE']}".encode()).hexdigest()
         if current is None:
             out.append(target)
+    seen: set[str] = set()
+    for row in out:  # crm-deal-userfield-add.md: list items' XML_IDs must be unique
+        if row["XML_ID"] in seen:
+            raise PortalError("ERROR_CORE", f"List item with XML_ID={row['XML_ID']} already exists.")
+        seen.add(row["XML_ID"])
     return sorted(out, key=lambda row: (row["SORT"], row["ID"]))
 
 
@@ -106,7 +116,7 @@ def _apply_common(state: Any, row: dict[str, Any], fields: dict[str, Any]) -> No
     if "SHOW_FILTER" in fields:
         row["SHOW_FILTER"] = show_filter(fields["SHOW_FILTER"])
     if "XML_ID" in fields:
-        row["XML_ID"] = "" if fields["XML_ID"] is None else str(fields["XML_ID"])
+        row["XML_ID"] = None if fields["XML_ID"] in (None, "") else str(fields["XML_ID"])
     if "SORT" in fields and to_int(fields["SORT"]) is not None:
         row["SORT"] = to_int(fields["SORT"])
     if "SETTINGS" in fields:
@@ -124,15 +134,18 @@ def _row_or_error(ctx: Ctx) -> dict[str, Any]:
     if number is None:
         raise legacy_error("ID is not defined or invalid.")
     row = ctx.state.table(TABLE).get(number)
-    if row is None or row["ENTITY_ID"] != _entity_of(ctx):
-        raise legacy_error("Not found")
+    if row is None:
+        # crm-*-userfield-get.md: ERROR_NOT_FOUND; thrown with STATUS_NOT_FOUND by a real portal
+        raise PortalError("ERROR_NOT_FOUND", f"The entity with ID '{number}' is not found.", 404)
+    if row["ENTITY_ID"] != _entity_of(ctx):
+        raise legacy_error("Access denied.")  # a field of another entity (get/update/delete tables)
     return row
 
 
 def _render(row: dict[str, Any], lang: str | None) -> dict[str, Any]:
     out: dict[str, Any] = {key: render(row.get(key)) for key in _OUTPUT_KEYS}
-    if out["SETTINGS"] is None:
-        out["SETTINGS"] = []  # PHP empty array
+    if not out["SETTINGS"]:
+        out["SETTINGS"] = []  # PHP empty array (contact list example: employee)
     for key in LABEL_KEYS:
         value = row.get(key) or label_map(None)
         out[key] = label_text(value, lang) if lang is not None else dict(value)
@@ -157,31 +170,35 @@ def _add(ctx: Ctx) -> int:
     name = normalise_field_name(fields["FIELD_NAME"])
     user_type = str(fields["USER_TYPE_ID"])
     # Application types are registered as rest_<app>_<code>; other unknown types fail in core.
-    if user_type not in USER_TYPES and not user_type.startswith("rest_"):
-        raise PortalError("ERROR_CORE", f"Unknown user type '{user_type}'.")
+    known = user_type in USER_TYPES or user_type.startswith("rest_")
+    if not known or (entity_id == "CRM_REQUISITE" and user_type not in REQUISITE_TYPES):
+        raise PortalError("ERROR_CORE", "Invalid custom type specified.")
     table = ctx.state.table(TABLE)
     if any(row["ENTITY_ID"] == entity_id and row["FIELD_NAME"] == name for row in table.values()):
-        # Core wording (localised) is (unconfirmed).
-        raise PortalError("ERROR_CORE", f"A user field '{name}' already exists for '{entity_id}'.")
+        # crm-requisite-userfield-add.md example
+        raise PortalError("ERROR_CORE", f"The field {name} for the {entity_id} object already exists.")
     row: dict[str, Any] = {
         "ENTITY_ID": entity_id,
         "FIELD_NAME": name,
         "USER_TYPE_ID": user_type,
-        "XML_ID": "",
+        "XML_ID": None,
         "SORT": 100,
         "MULTIPLE": yes_no(fields.get("MULTIPLE"), "N"),
         "MANDATORY": "N",
         "SHOW_FILTER": "N",
-        "SHOW_IN_LIST": "N",
+        "SHOW_IN_LIST": "Y",  # "Defaults to Y" (crm-requisite-userfield-add.md)
         "EDIT_IN_LIST": "Y",
         "IS_SEARCHABLE": "N",
-        "SETTINGS": crm_settings(None) if user_type == "crm" else {},
+        "SETTINGS": crm_settings(None) if user_type == "crm" else dict(DEFAULT_SETTINGS.get(user_type, {})),
     }
     _apply_common(ctx.state, row, fields)
     for key in LABEL_KEYS:
         row.setdefault(key, label_map(None))
     if user_type == "enumeration":
         row.setdefault("LIST", [])
+    if user_type == "boolean" and not row["SETTINGS"].get("LABEL_CHECKBOX"):
+        # the checkbox caption defaults to the field's label (crm-requisite-userfield-list.md example)
+        row["SETTINGS"]["LABEL_CHECKBOX"] = label_text(row["EDIT_FORM_LABEL"], "en") or ""
     return ctx.state.insert(TABLE, row)
 
 
@@ -190,6 +207,9 @@ def _get(ctx: Ctx) -> dict[str, Any]:
 
 
 def _list(ctx: Ctx) -> ListResult:
+    for name in ("order", "filter"):  # crm-*-userfield-list.md error table
+        if ctx.param(name) is not None and not isinstance(ctx.param(name), dict | list):
+            raise legacy_error(f"Parameter '{name}' must be array.")
     flt = ctx.param("filter")
     flt = dict(flt) if isinstance(flt, dict) else {}
     lang = next((str(flt.pop(key)) for key in list(flt) if key.upper() == "LANG"), "en")

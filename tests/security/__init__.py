@@ -1,0 +1,1 @@
+"""Security and robustness (issue 16): hostile input, lost answers, leaks."""
