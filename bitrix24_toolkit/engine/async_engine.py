@@ -86,6 +86,16 @@ class AsyncEngine(ClientBase):
             if coalesce
             else None
         )
+        if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
+            raise InvalidInputError(
+                f"http_client must be an httpx.AsyncClient, not {type(http_client).__name__}",
+                field="http_client",
+            )
+        if transport is not None and not isinstance(transport, httpx.AsyncBaseTransport):
+            raise InvalidInputError(
+                f"transport must be an httpx.AsyncBaseTransport, not {type(transport).__name__}",
+                field="transport",
+            )
         self._owns_http = http_client is None
         self._http = http_client or httpx.AsyncClient(transport=transport, follow_redirects=False)
 

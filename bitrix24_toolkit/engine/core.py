@@ -213,14 +213,14 @@ class ClientCore:
             )
         target = urlsplit(str(request.url.join(location)))
         old = self.domain
+        if self.on_portal_moved is not None:  # before the move: a hook that raises vetoes it
+            self.on_portal_moved(old, target.netloc)
         self.auth = (
             self.auth.moved_to(target.scheme, target.netloc)
             if isinstance(self.auth, WebhookURL)
             else self._moved_oauth(self.auth, target.scheme, target.netloc)
         )
         logger.warning("Bitrix24 portal %s moved to %s; using the new address", old, target.netloc)
-        if self.on_portal_moved is not None:
-            self.on_portal_moved(old, target.netloc)
         new_url = request.url.copy_with(scheme=target.scheme, netloc=target.netloc.encode("ascii"))
         return httpx.Request(
             request.method,

@@ -23,6 +23,10 @@ from ..errors import InvalidInputError
 
 __all__ = ["PLANS", "Limiter", "LimiterState", "Limits", "MethodBudget", "limiter_for"]
 
+#: the longest wait for a method's operating budget: the portal's window is 600 s (a ``operating_reset_at``
+#: further ahead, or not finite, is not slept on)
+MAX_BUDGET_WAIT = 600.0
+
 #: (burst, drain per second) of the portal plans (reference 2.1).
 PLANS: Final[dict[str, tuple[float, float]]] = {"standard": (50.0, 2.0), "enterprise": (250.0, 5.0)}
 #: Seconds of server time per method per 10 minutes before the portal blocks it (docs' worked example).
@@ -121,7 +125,8 @@ class Limiter:
         budget = self._methods.get(method)
         if budget is None or budget.operating < self.operating_budget * self.margin:
             return 0.0
-        return max(0.0, budget.reset_at - self._wall_clock())
+        # the portal's operating window is 10 minutes: a reset further away is an answer that lies
+        return min(MAX_BUDGET_WAIT, max(0.0, budget.reset_at - self._wall_clock()))
 
     def penalize(self) -> None:
         """The portal said ``QUERY_LIMIT_EXCEEDED``: take the bucket as full, so what follows is paced."""
@@ -134,6 +139,8 @@ class Limiter:
         """Record a method's ``time.operating`` and ``operating_reset_at`` from an answer."""
         if operating is None or reset_at is None:
             return
+        if not (math.isfinite(operating) and math.isfinite(reset_at)) or operating < 0:
+            return  # not a real budget: ignored rather than slept on
         with self._lock:
             self._methods[method] = MethodBudget(operating, reset_at)
 

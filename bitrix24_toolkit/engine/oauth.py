@@ -191,6 +191,10 @@ class JSONFileTokenStore:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return None
+        except OSError as exc:  # a directory, no permission, ...
+            raise InvalidInputError(
+                f"token file {self.path} cannot be read ({type(exc).__name__})", field="path"
+            ) from exc
         except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
             raise InvalidInputError(f"token file {self.path} is not valid JSON", field="path") from exc
         if not isinstance(data, Mapping):

@@ -44,17 +44,46 @@ _transient: collections.OrderedDict[str, None] = collections.OrderedDict()
 _by_length: list[str] = []  # both kinds, longest first
 _ordered: tuple[str, ...] = ()
 _installed = False
-_in_transient_scope: contextvars.ContextVar[bool] = contextvars.ContextVar("b24_transient", default=False)
+#: the secrets registered by the transient block running in this context (None: not in one)
+_in_transient_scope: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
+    "b24_transient", default=None
+)
+#: how many running blocks registered each transient secret: a pinned secret is never forgotten, so the
+#: tokens of an event still being handled stay masked however many other events arrive meanwhile
+_pins: dict[str, int] = {}
 
 
 @contextlib.contextmanager
 def transient_secrets() -> Iterator[None]:
-    """Register the secrets seen inside this block as transient (bounded by :data:`MAX_TRANSIENT_SECRETS`)."""
-    reset = _in_transient_scope.set(True)
+    """Register the secrets seen inside this block as transient (bounded by :data:`MAX_TRANSIENT_SECRETS`,
+    counting only blocks that have ended: a running block's secrets stay registered until it ends)."""
+    mine: list[str] = []
+    reset = _in_transient_scope.set(mine)
     try:
         yield
     finally:
         _in_transient_scope.reset(reset)
+        with _lock:
+            for secret in mine:
+                left = _pins.get(secret, 0) - 1
+                if left > 0:
+                    _pins[secret] = left
+                else:
+                    _pins.pop(secret, None)
+            _evict()
+
+
+def _evict() -> None:
+    """Forget the least recently registered unpinned transient secrets beyond the bound (under _lock)."""
+    global _ordered
+    if len(_transient) <= MAX_TRANSIENT_SECRETS:
+        return
+    for old in [secret for secret in _transient if secret not in _pins]:
+        if len(_transient) <= MAX_TRANSIENT_SECRETS:
+            break
+        del _transient[old]
+        _by_length.remove(old)
+    _ordered = tuple(_by_length)
 
 
 def _insert(secret: str) -> None:
@@ -70,15 +99,17 @@ def register_secret(secret: str | None) -> None:
     with _lock:
         if secret in _secrets:
             return
-        if _in_transient_scope.get():
+        scope = _in_transient_scope.get()
+        if scope is not None:
+            if secret not in scope:
+                scope.append(secret)
+                _pins[secret] = _pins.get(secret, 0) + 1
             if secret in _transient:
                 _transient.move_to_end(secret)
                 return
             _transient[secret] = None
             _insert(secret)
-            while len(_transient) > MAX_TRANSIENT_SECRETS:
-                old, _ = _transient.popitem(last=False)
-                _by_length.remove(old)
+            _evict()
         else:
             if _transient.pop(secret, 0) is None:
                 _by_length.remove(secret)

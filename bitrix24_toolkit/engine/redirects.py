@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import socket
 from typing import Final
 
 import httpx
@@ -29,6 +30,22 @@ import httpx
 __all__ = ["is_internal_host", "refused_redirect"]
 
 _LOCAL_NAMES: Final = ("localhost", "localhost.localdomain")
+#: names of internal networks, clusters and containers (a move from a public portal to one is refused)
+_INTERNAL_SUFFIXES: Final = (
+    ".local",
+    ".localdomain",
+    ".internal",
+    ".intranet",
+    ".lan",
+    ".home.arpa",
+    ".corp",
+    ".svc",
+    ".cluster.local",
+    ".default",
+    ".docker",
+)
+#: a host made of numbers only (decimal, octal, hex labels): what inet_aton would read as an address
+_NUMERIC_HOST: Final = re.compile(r"(?:0x[0-9a-f]+|[0-9]+)(?:\.(?:0x[0-9a-f]+|[0-9]+)){0,3}")
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _HOST_NAME: Final = re.compile(rf"(?=.{{1,253}}$){_LABEL}(?:\.{_LABEL})*\.?")
 
@@ -48,10 +65,18 @@ def is_internal_host(host: str) -> bool:
     name = host.strip("[]").rstrip(".").lower()
     if name in _LOCAL_NAMES or name.endswith(".localhost"):
         return True
+    if name.endswith(_INTERNAL_SUFFIXES):
+        return True
     try:
         address = ipaddress.ip_address(name)
     except ValueError:
-        return False
+        numeric = _NUMERIC_HOST.fullmatch(name)
+        if numeric is None:
+            return False
+        try:  # 2130706433, 0x7f000001, 127.1: the resolver reads these as IPv4 addresses
+            address = ipaddress.IPv4Address(socket.inet_aton(name))
+        except (OSError, ValueError):
+            return True  # numeric, but no address: nothing a portal moves to
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         address = address.ipv4_mapped
     return bool(

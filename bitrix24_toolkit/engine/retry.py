@@ -41,6 +41,7 @@ from tenacity import (
 
 from ..errors import (
     Bitrix24Error,
+    InvalidInputError,
     OperationTimeLimitError,
     RateLimitError,
     TransportError,
@@ -67,6 +68,26 @@ class RetryPolicy:
     max_reset_wait: float = 660.0
     sleep: Callable[[float], None] = time.sleep
     async_sleep: Callable[[float], Awaitable[None]] | None = None
+
+    def __post_init__(self) -> None:
+        if (
+            isinstance(self.attempts, bool)
+            or not isinstance(self.attempts, int)
+            or not 1 <= self.attempts <= 100
+        ):
+            raise InvalidInputError(
+                f"RetryPolicy.attempts must be an int from 1 to 100, not {self.attempts!r}"[:120],
+                field="attempts",
+            )
+        for name in ("max_total_wait", "backoff", "max_backoff", "max_reset_wait"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < float("inf"):
+                raise InvalidInputError(
+                    f"RetryPolicy.{name} must be a finite number of seconds >= 0, not {value!r}"[:120],
+                    field=name,
+                )
+        if not callable(self.sleep) or (self.async_sleep is not None and not callable(self.async_sleep)):
+            raise InvalidInputError("RetryPolicy.sleep and async_sleep must be functions", field="sleep")
 
     def retryable(self, error: BaseException, *, read: bool) -> bool:
         """Whether a failed call may be repeated."""

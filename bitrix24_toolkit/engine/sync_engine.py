@@ -10,7 +10,7 @@ from typing import Any, Self, TypeVar, overload
 
 import httpx
 
-from ..errors import Bitrix24Error
+from ..errors import Bitrix24Error, InvalidInputError
 from ..protocol.batch import Batch, Outcome
 from ..protocol.call import Call, Flow, KnownFields, Parallel, Step, Stream, drive_flow, drive_stream
 from ..protocol.envelope import APIResponse
@@ -63,6 +63,14 @@ class SyncEngine(ClientBase):
             retry=retry,
             max_concurrency=max_concurrency,
         )
+        if http_client is not None and not isinstance(http_client, httpx.Client):
+            raise InvalidInputError(
+                f"http_client must be an httpx.Client, not {type(http_client).__name__}", field="http_client"
+            )
+        if transport is not None and not isinstance(transport, httpx.BaseTransport):
+            raise InvalidInputError(
+                f"transport must be an httpx.BaseTransport, not {type(transport).__name__}", field="transport"
+            )
         self._owns_http = http_client is None
         self._http = http_client or httpx.Client(transport=transport, follow_redirects=False)
 

@@ -25,6 +25,8 @@ _SECRET_ANYWHERE = re.compile(r"/rest/[^/?#]+/([^/?#]+)")
 # even in a mistyped URL, where we cannot tell the secret from the rest. ``rest`` is the one word kept.
 _SECRET_LIKE = re.compile(r"/(?!rest(?:/|$|[?#]))(?:[A-Za-z0-9_-]|%[0-9A-Fa-f]{2}){6,}(?=/|$|[?#])")
 _USERINFO = re.compile(r"^(?P<head>[A-Za-z][A-Za-z0-9+.-]*:)?//(?P<user>[^/?#@]*)@")
+#: a URL's scheme and slashes, however mistyped (``https://``, ``https:/``, ``//``, none)
+_LEAD = re.compile(r"^(?P<head>[A-Za-z][A-Za-z0-9+.-]*:)?/*")
 _QUERY_VALUE = re.compile(r"=[^&#]*")
 _SECRET = re.compile(r"^[A-Za-z0-9_-]+$")
 _METHOD_TAIL = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*/?$")
@@ -111,9 +113,11 @@ def parse_webhook_url(url: object) -> WebhookURL:
         parts = urlsplit(text)
         parts.port  # noqa: B018  (raises ValueError for a port outside 0-65535)
         username, password = parts.username, parts.password
-    except ValueError as exc:
+    except ValueError:
         raise InvalidInputError(
-            f"invalid Bitrix24 webhook URL {shown!r}: {exc} (check the host and port); {_HOW}",
+            # not the parser's own words: they quote the text after the last ':' (a password's start)
+            f"invalid Bitrix24 webhook URL {shown!r}: the host or port cannot be read (check the host and "
+            f"port; a password with '/', '?', '#' or '@' must be percent-encoded); {_HOW}",
             field="webhook_url",
         ) from None
     match = _REST_PATH.match(parts.path or "")
@@ -197,7 +201,11 @@ def safe_url(text: str, *, paths: bool = True) -> str:
     URL the secret cannot be told from the rest; the host stays, so the message still says which portal.
     ``paths=False`` masks only the password (for addresses whose path holds no secret).
     """
-    text = _USERINFO.sub(lambda m: f"{m.group('head') or ''}//{MASK}@", text, count=1)
+    text = text.replace("\\", "/")  # https:\\host\rest\1\secret\ is read as slashes by people, so here too
+    lead = _LEAD.match(text)
+    rest = text[lead.end() :] if lead else text
+    if "@" in rest:  # a user name and password: everything up to the last "@" goes (passwords hold / # ? @)
+        text = f"{lead.group('head') or '' if lead else ''}//{MASK}@{rest[rest.rindex('@') + 1 :]}"
     if not paths:
         return text
     start = text.find("//")

@@ -61,7 +61,9 @@ def _judge(
         delivery = dispatcher.accept(body, limits=limits)
     except EventAuthError as exc:
         log.warning("payload refused (403): %s", exc)
-        return 403, str(exc), None
+        # one answer for every refusal: the reason (which portals have the app, which check failed) is logged,
+        # never told to whoever sent the body
+        return 403, "refused: the payload's application token or endpoints are not accepted", None
     except EventPayloadError as exc:
         log.warning("payload refused (400): %s", exc)
         return 400, str(exc), None

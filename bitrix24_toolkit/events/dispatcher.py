@@ -49,7 +49,7 @@ from ..engine.redaction import SecretFilter, redact, register_secret, transient_
 from ..engine.webhook import parse_webhook_url
 from ..errors import InvalidInputError
 from ..protocol.encoding import QueryLimits
-from .endpoints import check_endpoints, normalize_allowed_hosts
+from .endpoints import check_endpoints, is_allowed, normalize_allowed_hosts
 from .errors import EventAuthError
 from .payload import (
     Event,
@@ -333,11 +333,32 @@ class Dispatcher:
             field="webhook_url",
         )
 
+    def _guarded(self, auth: EventAuth) -> dict[str, Any]:
+        """The client options for a client built from a payload: endpoints checked, and no portal move
+        followed to a host or port the endpoint rules would refuse (a tenant's portal answering 307 to an
+        internal name must not get the token sent there)."""
+        options = dict(self.client_options)
+        if not auth.has_tokens:
+            return options
+        self.check_endpoints(auth)
+        theirs = options.get("on_portal_moved")
+        allowed = self.allowed_hosts
+
+        def veto(old: str, new: str) -> None:
+            if not (allowed and is_allowed(new.lower(), allowed)):
+                raise EventAuthError(
+                    f"the portal {old} redirected the call to {new}: a client built from an event payload "
+                    "follows no move to another host or port unless allowed_hosts lists it (nothing was sent)"
+                )
+            if theirs is not None:
+                theirs(old, new)
+
+        options["on_portal_moved"] = veto
+        return options
+
     def _options(self, auth: EventAuth, *, sync: bool) -> dict[str, Any]:
         """Client options, with an httpx client sharing one TLS context (loading CA files costs ms)."""
-        options = dict(self.client_options)
-        if auth.has_tokens:
-            self.check_endpoints(auth)
+        options = self._guarded(auth)
         if "http_client" in options or "transport" in options:
             return options
         with self._lock:
@@ -354,17 +375,17 @@ class Dispatcher:
 
     def client_for(self, auth: EventAuth) -> Bitrix24:
         """A :class:`~bitrix24_toolkit.Bitrix24` for the calling portal (payload tokens, else the webhook)."""
-        if auth.has_tokens:
-            self.check_endpoints(auth)
-        url, oauth = self._credentials(auth)
-        return Bitrix24(url, auth=oauth, **self.client_options)
+        options = self._guarded(auth)
+        with transient_secrets():  # the payload's tokens are masked, in the bounded registry
+            url, oauth = self._credentials(auth)
+            return Bitrix24(url, auth=oauth, **options)
 
     def async_client_for(self, auth: EventAuth) -> AsyncBitrix24:
         """An :class:`~bitrix24_toolkit.AsyncBitrix24` for the calling portal."""
-        if auth.has_tokens:
-            self.check_endpoints(auth)
-        url, oauth = self._credentials(auth)
-        return AsyncBitrix24(url, auth=oauth, **self.client_options)
+        options = self._guarded(auth)
+        with transient_secrets():
+            url, oauth = self._credentials(auth)
+            return AsyncBitrix24(url, auth=oauth, **options)
 
     # ----------------------------------------------------------------------------------- running
     def _failed(self, handler: Callable[..., Any], subject: Event | RobotRequest, exc: BaseException) -> None:

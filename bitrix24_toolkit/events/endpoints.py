@@ -33,7 +33,7 @@ import httpx
 from .errors import EventAuthError
 from .payload import EventAuth
 
-__all__ = ["check_endpoints", "normalize_allowed_hosts"]
+__all__ = ["check_endpoints", "is_allowed", "normalize_allowed_hosts"]
 
 #: Bitrix24's own OAuth servers, accepted as ``auth[server_endpoint]``
 OAUTH_HOSTS: Final = frozenset({"oauth.bitrix.info", "oauth.bitrix24.tech"})
@@ -46,6 +46,19 @@ _INTERNAL_SUFFIXES: Final = (
     ".lan",
     ".home.arpa",
     ".corp",
+    # cluster and container names (Kubernetes search domains resolve ``svc``/``default`` inside a pod)
+    ".svc",
+    ".cluster.local",
+    ".default",
+    ".docker",
+    ".home",
+    ".private",
+    # names reserved by RFC 2606 / 6761 / 7686: never a portal on the internet
+    ".test",
+    ".invalid",
+    ".example",
+    ".onion",
+    ".arpa",
 )
 _LABEL: Final = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
 _BAD_CHARS: Final = re.compile(r"[\s\\@<>\"'`{}|^\x00-\x1f\x7f]")
@@ -131,6 +144,11 @@ def is_public_name(host: str) -> bool:
     return True
 
 
+def is_allowed(netloc: str, allowed: frozenset[str]) -> bool:
+    """Whether ``host`` / ``host:port`` matches the app's ``allowed_hosts``."""
+    return _allowed(netloc, allowed)
+
+
 def _allowed(netloc: str, allowed: frozenset[str]) -> bool:
     if netloc in allowed or f"http://{netloc}" in allowed:
         return True
@@ -185,6 +203,11 @@ def _check(
             raise EventAuthError(
                 f"auth[client_endpoint] host {target!r} is not the portal auth[domain] names ({portal!r}): "
                 "refused (configure allowed_hosts if the app talks to portals under other names)"
+            )
+        if ":" in portal:
+            raise EventAuthError(
+                f"auth[domain] {portal!r} names a port: a cloud portal answers on 443 only; refused (list "
+                "host:port in allowed_hosts to trust it)"
             )
         if not is_public_name(portal):
             raise EventAuthError(

@@ -40,8 +40,9 @@ __all__ = [
 ExpectedToken = str | Callable[["EventAuth"], str | None]
 
 #: limits of an incoming payload: a real event has ~15 pairs, a robot request a few dozen, keys are ASCII
-#: and short; PHP itself refuses more than 1,000 variables or 64 levels by default
-EVENT_LIMITS: Final = QueryLimits(max_pairs=1000, max_depth=32, max_key_length=512, strict=True)
+#: and short, nested 3 levels at most (data[FIELDS][ID]); PHP itself refuses more than 1,000 variables or 64
+#: levels by default; 8 levels keep a body of 1,000 deep keys cheap to refuse
+EVENT_LIMITS: Final = QueryLimits(max_pairs=1000, max_depth=8, max_key_length=512, strict=True)
 
 #: an integer as a portal writes it: ASCII digits, an optional minus, at most 18 digits (fits 64 bits)
 _INT: Final = re.compile(r"-?[0-9]{1,18}")

@@ -48,7 +48,9 @@ def _of(annotation: Any) -> tuple[_Check, str] | None:
     if annotation is bool:
         return (lambda v: isinstance(v, bool)), "True or False"
     if annotation is int:
-        return (lambda v: isinstance(v, int) and not isinstance(v, bool)), "an int"
+        # a 64-bit range: no id, count or option of a portal is larger (and a 5,000-digit int cannot even
+        # be printed in an error)
+        return (lambda v: isinstance(v, int) and not isinstance(v, bool) and -(2**63) <= v < 2**63), "an int"
     if annotation is float:
         return (lambda v: isinstance(v, int | float) and not isinstance(v, bool)), "a number"
     if annotation is str:

@@ -32,7 +32,7 @@ from ..errors import (
 )
 from .call import Call, Flow, Parallel
 from .encoding import encode_php_query
-from .envelope import APIResponse, TimeInfo, batch_sub_error, named, snippet_of, unreadable_result
+from .envelope import MAX_TOTAL, APIResponse, TimeInfo, batch_sub_error, named, snippet_of, unreadable_result
 from .rows import chunked
 
 __all__ = [
@@ -305,10 +305,20 @@ def _as_map(value: Any) -> dict[str, Any]:
 
 
 def _int(value: Any) -> int | None:
+    """A command's ``total``/``next``; one no portal could hold is an unreadable answer (a planner would
+    otherwise build pages for it until memory runs out)."""
     try:
-        return None if value is None or isinstance(value, bool) else int(value)
-    except (TypeError, ValueError):
+        number = None if value is None or isinstance(value, bool) else int(value)
+    except (TypeError, ValueError, OverflowError):
         return None
+    if number is not None and not 0 <= number <= MAX_TOTAL:
+        raise ResponseFormatError(
+            f"batch: a command's total/next is {number}, which no portal holds (0..{MAX_TOTAL:,})",
+            status_code=None,
+            snippet=f"total={number}",
+            method="batch",
+        )
+    return number
 
 
 def _references(call: Call[Any]) -> Iterator[str]:

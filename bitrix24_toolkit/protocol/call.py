@@ -40,6 +40,14 @@ MAX_METHOD_LENGTH = 100
 
 def validate_method(method: object) -> str:
     """Check a REST method name (``crm.deal.get``) before it goes into a URL; return it unchanged."""
+    if isinstance(method, str) and _URLISH.search(method):
+        # a URL, a path or a query pasted as the method: it may hold the webhook secret or a token, so
+        # nothing of it is quoted
+        raise InvalidInputError(
+            "invalid REST method name: it looks like a URL, a path or a query (it is not quoted here, as it "
+            "may hold a secret); pass the method name only, such as 'crm.deal.get', and the parameters apart",
+            field="method",
+        )
     if isinstance(method, str) and len(method) > MAX_METHOD_LENGTH:
         raise InvalidInputError(
             f"invalid REST method name {method[:40]!r}... ({len(method)} characters): no REST method is "
@@ -53,6 +61,9 @@ def validate_method(method: object) -> str:
             field="method",
         )
     return method
+
+
+_URLISH = re.compile(r"[/\\?&=#@]|://")
 
 
 def result_of(response: APIResponse) -> Any:

@@ -31,6 +31,10 @@ __all__ = [
     "unreadable_result",
 ]
 
+#: the largest ``total``/``next`` believed: far above any portal's table, far below a page plan that
+#: would exhaust memory (an answer saying ``total: 10**17`` is refused, not paged through)
+MAX_TOTAL = 100_000_000
+
 _SNIPPET = 200
 E = TypeVar("E", bound=Exception)
 #: Deepest nesting accepted in an answer: real ones stay under 20 levels; deeper is hostile or broken (and
@@ -286,10 +290,20 @@ def parse_envelope(
             snippet=snippet,
             method=method,
         )
+    total, next_start = _as_int(payload.get("total")), _as_int(payload.get("next"))
+    for name, value in (("total", total), ("next", next_start)):
+        if value is not None and not 0 <= value <= MAX_TOTAL:
+            raise ResponseFormatError(
+                f"{method or 'Bitrix24'}: the answer's {name!r} is {value}, which no portal holds "
+                f"(0..{MAX_TOTAL:,}): not paged on",
+                status_code=status_code,
+                snippet=f"{name}={value}",
+                method=method,
+            )
     return APIResponse(
         result=payload["result"],
-        total=_as_int(payload.get("total")),
-        next=_as_int(payload.get("next")),
+        total=total,
+        next=next_start,
         time=TimeInfo.from_raw(payload.get("time")),
         raw=payload,
     )

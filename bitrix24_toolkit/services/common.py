@@ -128,16 +128,27 @@ def check_filter_value(key: str, value: Any) -> None:
         )
 
 
-def translate_filter(model: type[BaseModel], flt: Mapping[str, Any] | None) -> dict[str, Any] | None:
+#: nesting of logic groups in a filter (``{"0": {"logic": "OR", "0": {...}}}``); real filters use 2 or 3
+MAX_FILTER_DEPTH = 8
+
+
+def translate_filter(
+    model: type[BaseModel], flt: Mapping[str, Any] | None, _depth: int = 0
+) -> dict[str, Any] | None:
     """Filter keys as the API wants them, operator prefixes kept (``>=date_create`` -> ``>=DATE_CREATE``)."""
     if flt is None:
         return None
     if not isinstance(flt, Mapping):
         raise InvalidInputError(f"filter must be a dict, not {type(flt).__name__}", field="filter")
+    if _depth > MAX_FILTER_DEPTH:  # also what a filter that contains itself comes to
+        raise InvalidInputError(
+            f"filter groups nest deeper than {MAX_FILTER_DEPTH} levels (or the filter contains itself)",
+            field="filter",
+        )
     out: dict[str, Any] = {}
     for key, value in flt.items():
         if isinstance(value, Mapping) and (str(key).isdigit() or str(key).lower() == "logic"):
-            out[key] = translate_filter(model, value)  # crm.item.list logic groups
+            out[key] = translate_filter(model, value, _depth + 1)  # crm.item.list logic groups
             continue
         if not isinstance(key, str) or not key:
             raise InvalidInputError(f"filter keys must be field names, not {key!r}"[:120], field="filter")

@@ -13,7 +13,7 @@ import builtins
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
-from ..errors import InvalidInputError
+from ..errors import InvalidInputError, ResponseFormatError, short_repr
 from ..models.base import api_name
 from ..models.crm import CrmEntity
 from ..models.item import item_model
@@ -23,6 +23,8 @@ from ..protocol.call import Call, Flow
 from ..protocol.envelope import APIResponse
 from ..protocol.rows import chunked
 from .common import (
+    MAX_FILTER_DEPTH,
+    as_id,
     check_filter_value,
     dump_fields,
     ensure_id,
@@ -30,6 +32,8 @@ from .common import (
     parse_bool,
     parse_field_map,
     split_operator,
+    translate_order,
+    translate_select,
 )
 from .field_safety import checked
 from .listing import ListFamily
@@ -56,16 +60,25 @@ class ItemCalls(ListFamily[CrmEntity]):
     def _name(self, name: str) -> str:
         return legacy_to_camel(self.entity_type_id, api_name(self.model, str(name)))
 
-    def _filter(self, flt: Mapping[str, Any]) -> dict[str, Any]:
+    def _filter(self, flt: Mapping[str, Any], depth: int = 0) -> dict[str, Any]:
         if not isinstance(flt, Mapping):
             raise InvalidInputError(f"filter must be a dict, not {type(flt).__name__}", field="filter")
+        if depth > MAX_FILTER_DEPTH:  # also what a filter that contains itself comes to
+            raise InvalidInputError(
+                f"filter groups nest deeper than {MAX_FILTER_DEPTH} levels (or the filter contains itself)",
+                field="filter",
+            )
         out: dict[str, Any] = {}
         for key, value in flt.items():
             if isinstance(value, Mapping) and (str(key).isdigit() or str(key).lower() == "logic"):
-                out[key] = self._filter(value)  # a logic group: {"logic": "OR", "0": {...}, "1": {...}}
+                out[key] = self._filter(value, depth + 1)  # a logic group: {"logic": "OR", "0": {...}}
             elif str(key).lower() == "logic":
                 out[key] = value
             else:
+                if not isinstance(key, str) or not key:
+                    raise InvalidInputError(
+                        f"filter keys must be field names, not {key!r}"[:120], field="filter"
+                    )
                 check_filter_value(str(key), value)
                 op, name = split_operator(str(key))
                 out[op + self._name(name)] = value
@@ -80,19 +93,12 @@ class ItemCalls(ListFamily[CrmEntity]):
         params: dict[str, Any] = {"entityTypeId": self.entity_type_id, **_ORIGINAL}
         if filter is not None:
             params["filter"] = self._filter(filter)
-        if select is not None:
-            if isinstance(select, str):
-                raise InvalidInputError("select must be a list of field names, not a str", field="select")
-            params["select"] = [self._name(name) for name in select]
-        if order is not None:
-            directions = {}
-            for key, direction in order.items():
-                if str(direction).upper() not in ("ASC", "DESC"):
-                    raise InvalidInputError(
-                        f"order[{key}] must be 'ASC' or 'DESC', not {direction!r}", field=f"order[{key}]"
-                    )
-                directions[self._name(key)] = str(direction).upper()
-            params["order"] = directions
+        checked_select = translate_select(self.model, select)  # list of non-empty names, or a typed error
+        if checked_select is not None:
+            params["select"] = [legacy_to_camel(self.entity_type_id, name) for name in checked_select]
+        checked_order = translate_order(self.model, order)  # a dict of ASC/DESC, or a typed error
+        if checked_order is not None:
+            params["order"] = {legacy_to_camel(self.entity_type_id, k): v for k, v in checked_order.items()}
         return params
 
     # ---------------------------------------------------------------------------------- parsing
@@ -100,7 +106,15 @@ class ItemCalls(ListFamily[CrmEntity]):
         return self.model.model_validate(item_to_legacy(self.entity_type_id, row))
 
     def _parse_one(self, response: APIResponse) -> CrmEntity:
-        return self._parse_row(unwrap(response, "item"))
+        row = unwrap(response, "item")
+        if isinstance(row, Mapping) and "id" in row and as_id(row["id"]) is None:
+            raise ResponseFormatError(
+                f"crm.item: the answer's item id is {short_repr(row['id'])}, not a positive integer",
+                snippet=short_repr(row["id"]),
+                status_code=None,
+                method="crm.item",
+            )
+        return self._parse_row(row)
 
     def _parse_fields(self, response: APIResponse) -> dict[str, FieldInfo]:
         return parse_field_map(response)
