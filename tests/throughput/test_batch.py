@@ -15,7 +15,10 @@ from bitrix24_toolkit.testing.emulator import Emulator
 async def test_outcomes_in_order_across_chunks(client: Any, emu: Emulator) -> None:
     calls = [("crm.lead.add", {"fields": {"TITLE": f"Лид {i}"}}) for i in range(120)]
     outcomes = await client.batch(calls)
-    assert [o.value for o in outcomes] == list(range(1, 121))
+    # chunks may run concurrently, so ids need not follow the input order; each outcome must be its call's
+    leads = emu.state.table("lead")
+    assert sorted(o.value for o in outcomes) == list(range(1, 121))
+    assert [leads[o.value]["TITLE"] for o in outcomes] == [f"Лид {i}" for i in range(120)]
     assert all(o.ok and o.ran for o in outcomes)
     assert emu.stats.calls["batch"] == 3  # 50 + 50 + 20
 
