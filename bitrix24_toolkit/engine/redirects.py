@@ -27,11 +27,11 @@ from typing import Final
 
 import httpx
 
-__all__ = ["is_internal_host", "refused_redirect"]
+__all__ = ["INTERNAL_SUFFIXES", "is_internal_host", "refused_redirect"]
 
 _LOCAL_NAMES: Final = ("localhost", "localhost.localdomain")
 #: names of internal networks, clusters and containers (a move from a public portal to one is refused)
-_INTERNAL_SUFFIXES: Final = (
+INTERNAL_SUFFIXES: Final = (
     ".local",
     ".localdomain",
     ".internal",
@@ -65,7 +65,7 @@ def is_internal_host(host: str) -> bool:
     name = host.strip("[]").rstrip(".").lower()
     if name in _LOCAL_NAMES or name.endswith(".localhost"):
         return True
-    if name.endswith(_INTERNAL_SUFFIXES):
+    if name.endswith(INTERNAL_SUFFIXES):
         return True
     try:
         address = ipaddress.ip_address(name)

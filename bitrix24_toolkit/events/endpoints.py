@@ -30,6 +30,7 @@ from typing import Final
 
 import httpx
 
+from ..engine.redirects import INTERNAL_SUFFIXES
 from .errors import EventAuthError
 from .payload import EventAuth
 
@@ -37,23 +38,13 @@ __all__ = ["check_endpoints", "is_allowed", "normalize_allowed_hosts"]
 
 #: Bitrix24's own OAuth servers, accepted as ``auth[server_endpoint]``
 OAUTH_HOSTS: Final = frozenset({"oauth.bitrix.info", "oauth.bitrix24.tech"})
+#: names that are never a portal on the internet: the internal names a redirect may not move to, and the
+#: names reserved by RFC 2606 / 6761 / 7686 or used only at home
 _INTERNAL_SUFFIXES: Final = (
+    *INTERNAL_SUFFIXES,
     ".localhost",
-    ".local",
-    ".localdomain",
-    ".internal",
-    ".intranet",
-    ".lan",
-    ".home.arpa",
-    ".corp",
-    # cluster and container names (Kubernetes search domains resolve ``svc``/``default`` inside a pod)
-    ".svc",
-    ".cluster.local",
-    ".default",
-    ".docker",
     ".home",
     ".private",
-    # names reserved by RFC 2606 / 6761 / 7686: never a portal on the internet
     ".test",
     ".invalid",
     ".example",

@@ -15,6 +15,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ._crm_schema import field_description
+
 __all__ = ["INT_TYPES", "ITEM_FIELDS", "ItemField", "item_upper_name", "render_value"]
 
 INT_TYPES = frozenset(
@@ -51,21 +53,7 @@ class ItemField:
 
     def describe(self) -> dict[str, Any]:
         """The ``crm.item.fields`` entry (crm-item-fields.md example)."""
-        out: dict[str, Any] = {
-            "type": self.type,
-            "isRequired": self.required,
-            "isReadOnly": self.read_only,
-            "isImmutable": self.immutable,
-            "isMultiple": self.multiple,
-            "isDynamic": False,
-        }
-        if self.deprecated:
-            out["isDeprecated"] = True
-        if self.status_type:
-            out["statusType"] = self.status_type
-        out["title"] = self.title or self.name
-        if self.settings is not None:
-            out["settings"] = dict(self.settings)
+        out = field_description(self, self.title or self.name)
         out["upperName"] = item_upper_name(self.name)
         return out
 

@@ -92,22 +92,27 @@ class Field:
 
     def describe(self) -> dict[str, Any]:
         """The ``*.fields`` description (reference 5.3)."""
-        out: dict[str, Any] = {
-            "type": self.type,
-            "isRequired": self.required,
-            "isReadOnly": self.read_only,
-            "isImmutable": self.immutable,
-            "isMultiple": self.multiple,
-            "isDynamic": False,
-        }
-        if self.deprecated:
-            out["isDeprecated"] = True
-        if self.status_type:
-            out["statusType"] = self.status_type
-        out["title"] = self.title
-        if self.settings is not None:
-            out["settings"] = dict(self.settings)
-        return out
+        return field_description(self, self.title)
+
+
+def field_description(spec: Any, title: str) -> dict[str, Any]:
+    """One ``*.fields`` entry, as both the legacy and the ``crm.item.fields`` pages shape it."""
+    out: dict[str, Any] = {
+        "type": spec.type,
+        "isRequired": spec.required,
+        "isReadOnly": spec.read_only,
+        "isImmutable": spec.immutable,
+        "isMultiple": spec.multiple,
+        "isDynamic": False,
+    }
+    if spec.deprecated:
+        out["isDeprecated"] = True
+    if spec.status_type:
+        out["statusType"] = spec.status_type
+    out["title"] = title
+    if spec.settings is not None:
+        out["settings"] = dict(spec.settings)
+    return out
 
 
 @dataclass(frozen=True)
