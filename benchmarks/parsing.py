@@ -1,8 +1,10 @@
-"""Task (f), CPU only: 20,000 deals as the portal sends them (50-row pages), decoded three ways.
+"""Task (f): 20,000 full deal rows as the server sends them (50-row pages), decoded three ways; end to end.
 
+CPU only, on the page bodies fetched once from the benchmark's server (the fake portal by default):
 ``raw``: ``json.loads`` of each page body; ``models``: that plus the envelope check and
 ``Deal.model_validate`` per row (what ``list_all`` does); ``raw=True``: that plus the envelope check and
-the rows as dicts (what ``list_all(raw=True)`` does), when the API offers it.
+the rows as dicts (what ``list_all(raw=True)`` does). End to end, against the same server with no cost
+model: typed ``list_all()`` vs ``list_all(raw=True)`` over every deal (all fields).
 """
 
 from __future__ import annotations
@@ -12,47 +14,49 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import httpx
+
 from bitrix24_toolkit.models.crm import Deal
 from bitrix24_toolkit.protocol.envelope import parse_envelope
-from bitrix24_toolkit.testing.emulator import Emulator
 
-from .tasks import Task, deal_fields
+from .tasks import Task
 
 __all__ = ["measure", "page_bodies"]
 
 _REPEATS = 3
 
 
-def page_bodies(count: int) -> list[str]:
-    """The JSON bodies of the ``crm.deal.list`` pages (all fields) holding ``count`` deals."""
-    emu = Emulator(limits="off", operating_limit=None)
-    for number in range(1, count + 1):
-        emu.call("crm.deal.add", {"fields": deal_fields(number)})
-    bodies: list[str] = []
+def page_bodies(url: str, count: int) -> list[bytes]:
+    """The raw bodies of the ``crm.deal.list`` pages (all fields, keyset by id), up to ``count`` deals."""
+    bodies: list[bytes] = []
     last = 0
-    while True:
-        params = {"filter": {">ID": last}, "order": {"ID": "ASC"}, "start": -1}
-        payload = emu.call("crm.deal.list", params)[1]
-        bodies.append(json.dumps(payload, ensure_ascii=False))
-        if len(payload["result"]) < 50:
-            return bodies
-        last = int(payload["result"][-1]["ID"])
+    with httpx.Client(timeout=60) as http:
+        while len(bodies) * 50 <= count:
+            params = {"filter": {">ID": last}, "order": {"ID": "ASC"}, "start": -1}
+            answer = http.post(url + "crm.deal.list.json", json=params)
+            answer.raise_for_status()
+            bodies.append(answer.content)
+            rows = json.loads(answer.content)["result"]
+            if len(rows) < 50:
+                return bodies
+            last = int(rows[-1]["ID"])
+    return bodies
 
 
-def _best(action: Callable[[], object]) -> float:
+def _best(action: Callable[[], object], repeats: int = _REPEATS) -> float:
     times = []
-    for _ in range(_REPEATS):
+    for _ in range(repeats):
         start = time.perf_counter()
         action()
         times.append(time.perf_counter() - start)
     return min(times)
 
 
-def _models(bodies: list[str]) -> list[Deal]:
+def _models(bodies: list[bytes]) -> list[Deal]:
     return [Deal.model_validate(row) for body in bodies for row in parse_envelope(json.loads(body)).result]
 
 
-def _raw_path() -> Callable[[list[str]], object] | None:
+def _raw_path() -> Callable[[list[bytes]], object] | None:
     """The ``raw=True`` row path of ``list_all`` (``None`` when the API has none)."""
     import inspect
 
@@ -67,17 +71,40 @@ def _raw_path() -> Callable[[list[str]], object] | None:
     return lambda bodies: [raw_rows(parse_envelope(json.loads(body))) for body in bodies]
 
 
-def measure(task: Task) -> dict[str, Any]:
-    """Best-of-3 seconds of each path over the same page bodies."""
-    bodies = page_bodies(task.size)
+def _end_to_end(url: str) -> tuple[float, float, int]:
+    """Best-of-2 seconds of typed ``list_all()`` and of ``list_all(raw=True)``; the rows read."""
+    from bitrix24_toolkit import Bitrix24
+
+    counted: list[int] = []
+    with Bitrix24(url) as b24:
+
+        def typed() -> None:
+            counted.append(len(b24.crm.deal.list_all()))
+
+        def raw() -> None:
+            counted.append(len(b24.crm.deal.list_all(raw=True)))
+
+        typed()  # warm up: connections, model and field caches
+        typed_wall = _best(typed, 2)
+        raw_wall = _best(raw, 2)
+    return typed_wall, raw_wall, min(counted)
+
+
+def measure(task: Task, url: str) -> dict[str, Any]:
+    """Best-of-3 seconds of each decode path over the same page bodies, then end to end."""
+    bodies = page_bodies(url, task.size)
     raw = _best(lambda: [json.loads(body) for body in bodies])
     models = _best(lambda: _models(bodies))
     raw_path = _raw_path()
     megabytes = sum(len(b) for b in bodies) / 1e6
+    typed_wall, raw_wall, rows = _end_to_end(url)
     return {
         "wall": models,
         "raw_wall": raw,
         "raw_path_wall": None if raw_path is None else _best(lambda: raw_path(bodies)),
+        "e2e_typed_wall": typed_wall,
+        "e2e_raw_wall": raw_wall,
+        "e2e_rows": rows,
         "ids": [d.id for d in _models(bodies)],
         "note": f"best of {_REPEATS}; {len(bodies)} pages, {megabytes:.1f} MB of JSON",
     }

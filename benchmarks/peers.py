@@ -54,6 +54,14 @@ def ours(task: Task, url: str, secret: str, ids: list[int]) -> Answer:
     raise NotApplicable(f"no runner for task {task.key}")
 
 
+def ours_raw(task: Task, url: str, secret: str, ids: list[int]) -> Answer:
+    """bitrix24-toolkit with ``raw=True``: ``list_all`` returning the portal's dicts."""
+    if task.key not in ("a", "e"):
+        raise NotApplicable("raw=True is measured on the read tasks only")
+    with _ours_sync(url) as b24:
+        return _answer([row["ID"] for row in b24.crm.deal.list_all(select=SELECT, raw=True)], "raw=True")
+
+
 async def _ours_concurrent(url: str, ids: list[int]) -> Answer:
     from bitrix24_toolkit import AsyncBitrix24
     from bitrix24_toolkit.engine.limiter import Limiter
@@ -121,4 +129,4 @@ def b24pysdk(task: Task, url: str, secret: str, ids: list[int]) -> Answer:
     raise NotApplicable(f"no runner for task {task.key}")
 
 
-RUNNERS: dict[str, Runner] = {"ours": ours, "fast": fast, "b24pysdk": b24pysdk}
+RUNNERS: dict[str, Runner] = {"ours": ours, "ours-raw": ours_raw, "fast": fast, "b24pysdk": b24pysdk}

@@ -20,6 +20,8 @@ COLUMNS = (
     "rows",
     "dup/missing",
     "modelled server s",
+    "max in flight",
+    "peak RSS MB",
     "our ratio",
     "note",
 )
@@ -40,6 +42,11 @@ class Result:
     duplicates: int | None = None
     missing: int | None = None
     server_time: float | None = None
+    #: most requests the server was handling at once
+    max_in_flight: int | None = None
+    #: the worker process's peak resident set, and (task g) its growth during the task
+    peak_rss_mb: float | None = None
+    rss_growth_mb: float | None = None
     note: str = ""
 
 
@@ -133,6 +140,16 @@ def check_targets(results: list[Result]) -> list[Target]:
                 )
             else:
                 out.append(_requests_target(results, task, fast.requests))
+    if "b" in tasks:
+        out.append(
+            _ours_check(
+                results,
+                "b",
+                "requests <= rows / 50 (no extra call)",
+                lambda r: (r.requests or 0) <= -(-(r.rows or 0) // 50),
+                lambda r: f"{r.requests} for {r.rows} rows",
+            )
+        )
     if "c" in tasks:
         out.append(
             _ours_check(results, "c", "one request", lambda r: r.requests == 1, lambda r: f"{r.requests}")
@@ -162,13 +179,48 @@ def check_targets(results: list[Result]) -> list[Target]:
         out.append(_server_target(results))
     if "f" in tasks:
         out.append(_wall_target(results, "f", "raw", 2.0))
+        out.append(_e2e_target(results))
+    if "g" in tasks:
+        out.extend(_stream_target(results, label) for label in ("ours iter_all()", "ours iter_all(raw=True)"))
     return out
+
+
+def _e2e_target(results: list[Result]) -> Target:
+    text = "typed list_all() <= 1.3x list_all(raw=True) end to end"
+    typed, raw = (
+        _find(results, "f", "ours list_all() e2e"),
+        _find(results, "f", "ours list_all(raw=True) e2e"),
+    )
+    if typed is None or raw is None or not typed.wall or not raw.wall:
+        return Target("f", text, None, "not run")
+    ratio = typed.wall / raw.wall
+    return Target("f", text, ratio <= 1.3, f"{ratio:.2f}x")
+
+
+def _stream_target(results: list[Result], label: str) -> Target:
+    text = f"{label.removeprefix('ours ')} RSS growth <= 25% of list_all()"
+    streamed, held = _find(results, "g", label), _find(results, "g", "ours list_all()")
+    if streamed is None or held is None or streamed.rss_growth_mb is None or not held.rss_growth_mb:
+        return Target("g", text, None, "not run")
+    if streamed.status != "ok":
+        return Target("g", text, False, f"{label}: {streamed.status}")
+    share = streamed.rss_growth_mb / held.rss_growth_mb
+    detail = f"{streamed.rss_growth_mb:.0f} MB vs {held.rss_growth_mb:.0f} MB ({share:.0%})"
+    return Target("g", text, share <= 0.25, detail)
 
 
 def _num(value: float | None) -> str:
     if value is None:
         return "-"
     return f"{value:.2f}" if value >= 0.1 else f"{value:.4f}"
+
+
+def _rss(result: Result) -> str:
+    if result.peak_rss_mb is None:
+        return "-"
+    if result.rss_growth_mb is None:
+        return f"{result.peak_rss_mb:.0f}"
+    return f"{result.peak_rss_mb:.0f} (+{result.rss_growth_mb:.0f})"
 
 
 def _cells(result: Result, results: list[Result]) -> list[str]:
@@ -185,6 +237,8 @@ def _cells(result: Result, results: list[Result]) -> list[str]:
         "-" if result.rows is None else str(result.rows),
         dup,
         _num(result.server_time),
+        "-" if result.max_in_flight is None else str(result.max_in_flight),
+        _rss(result),
         ratio if result.peer == "ours" else "",
         result.note,
     ]

@@ -1,14 +1,19 @@
-"""Benchmark of issue 5: bitrix24-toolkit vs fast-bitrix24 and b24pysdk against the served emulator.
+"""Benchmark of issues 5 and 18: bitrix24-toolkit vs fast-bitrix24 and b24pysdk against an independent server.
 
     python benchmarks/run.py                       # every task, every library (several minutes)
     python benchmarks/run.py --tasks a,c --scale 0.1 --peers ours,fast
+    python benchmarks/run.py --server emulator     # this project's emulator instead, for comparison
 
-The emulator serves over HTTP on 127.0.0.1 with the standard bucket (50, 2/s), the 480 s operating
-budget and a cost model the server really sleeps (30 ms per request, 0.2 ms per returned row, 5 ms per
-batch command; task (e) also 2 µs per row counted by COUNT or skipped by OFFSET). Tasks: (a) read 20,000
-deals; (b) add 2,000 leads; (c) 500 deals by id; (d) 100 concurrent single gets; (e) read 100,000 deals;
-(f) parse 20,000 deals into models vs raw JSON decode (CPU only). Each (task, library) gets a fresh
-portal and its own worker process, killed at the task's time limit. The table is printed and written to
+The server (``--server fake``, the default) is the independent fake portal of ``benchmarks/fake_portal.py``,
+started in its own process for every (task, library): webhook URLs on 127.0.0.1, the standard bucket
+(50, 2/s), the 480 s operating budget and a cost model each handler thread sleeps without serializing
+concurrent requests (30 ms per request, 0.2 ms per returned row, 5 ms per batch command; task (e) also
+2 µs per row counted by COUNT or skipped by OFFSET). Tasks: (a) read 20,000 deals; (b) add 2,000 leads;
+(c) 500 deals by id; (d) 100 concurrent single gets; (e) read 100,000 deals; (f) parse 20,000 full deal
+rows into models vs raw JSON decode (CPU only) and typed ``list_all()`` vs ``raw=True`` end to end;
+(g) peak RSS growth of ``iter_all()`` over 100,000 deals vs ``list_all()`` holding them. Each case gets
+its own worker process, killed at the task's time limit; the report adds the server's max requests in
+flight and the worker's peak RSS. The table is printed and written to
 ``benchmarks/results/<date>-<label>.md`` and ``.json``. The peers come from the ``bench`` extra.
 """
 
@@ -16,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import socketserver
 import sys
 import time
@@ -24,9 +30,9 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make the ``benchmarks`` package importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.harness import run_case
+from benchmarks.harness import SERVERS, run_case
 from benchmarks.report import Result, check_targets, text_table, write
-from benchmarks.tasks import PEERS, TASKS
+from benchmarks.tasks import ONLY, PEERS, TASKS
 
 __all__ = ["main", "run"]
 
@@ -50,6 +56,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every row count (0.1: quick run)")
     parser.add_argument("--timeout", type=float, default=None, help="seconds per case (default: per task)")
     parser.add_argument("--no-cost", action="store_true", help="no cost model (fast, for smoke tests)")
+    parser.add_argument(
+        "--server", choices=SERVERS, default="fake", help="fake portal process, or our emulator"
+    )
     parser.add_argument("--out", type=Path, default=RESULTS, help="directory for the .md and .json")
     return parser
 
@@ -62,6 +71,7 @@ def run(
     timeout: float | None = None,
     cost: bool = True,
     progress: bool = True,
+    server: str = "fake",
 ) -> list[Result]:
     """Run every (task, library) case and return the results in table order."""
     results: list[Result] = []
@@ -69,15 +79,22 @@ def run(
         task = TASKS[key].scaled(scale)
         if timeout is not None:
             task = type(task)(**{**task.__dict__, "timeout": timeout})
-        for peer in peers:
+        for peer in _peers_for(key, peers):
             started = time.perf_counter()
             if progress:
                 print(f"[{key}] {task.title} (size {task.size}) - {peer} ...", end="", flush=True)
-            new = run_case(task, peer, cost=cost)
+            new = run_case(task, peer, cost=cost, server=server)
             results.extend(new)
             if progress:
                 print(f" {new[0].status} in {time.perf_counter() - started:.1f}s", flush=True)
     return results
+
+
+def _peers_for(task: str, peers: list[str]) -> list[str]:
+    """The libraries that run ``task``: tasks f and g measure ours alone (one case), variants their tasks."""
+    if task in ("f", "g"):
+        return ["ours"] if "ours" in peers else []
+    return [p for p in peers if task in ONLY.get(p, (task,))]
 
 
 def _ignore_disconnects() -> None:
@@ -100,7 +117,15 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     _ignore_disconnects()
     begun = dt.datetime.now()
-    results = run(args.tasks, args.peers, scale=args.scale, timeout=args.timeout, cost=not args.no_cost)
+    load_before = " ".join(f"{v:.2f}" for v in os.getloadavg())
+    results = run(
+        args.tasks,
+        args.peers,
+        scale=args.scale,
+        timeout=args.timeout,
+        cost=not args.no_cost,
+        server=args.server,
+    )
     targets = check_targets(results)
     print()
     print(text_table(results, targets))
@@ -108,16 +133,22 @@ def main(argv: list[str] | None = None) -> int:
         "full"
         if args.scale == 1 and len(args.tasks) == len(TASKS)
         else f"s{args.scale:g}-{''.join(args.tasks)}"
-    )
+    ) + ("" if args.server == "fake" else f"-{args.server}")
     meta = {
         "started": begun.isoformat(timespec="seconds"),
         "scale": args.scale,
         "tasks": ",".join(args.tasks),
         "peers": ",".join(args.peers),
-        "cost model": "off" if args.no_cost else "on (sleeping)",
+        "server": "independent fake portal (own process)"
+        if args.server == "fake"
+        else "our emulator (in process)",
+        "cost model": "off" if args.no_cost else "on (sleeping, concurrent requests overlap)",
+        "load average before": load_before,
+        "cpus": os.cpu_count(),
         "python": sys.version.split()[0],
         "duration s": round((dt.datetime.now() - begun).total_seconds(), 1),
     }
+    meta["load average after"] = " ".join(f"{v:.2f}" for v in os.getloadavg())
     path = write(args.out, f"{begun:%Y-%m-%d-%H%M}-{label}", results, targets, meta)
     print(f"\nwritten: {path} (+ .json)")
     return 0

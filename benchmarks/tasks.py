@@ -7,10 +7,23 @@ from dataclasses import dataclass, replace
 
 from bitrix24_toolkit.testing.emulator.cost import CostModel
 
-__all__ = ["PEERS", "SELECT", "TASKS", "Task", "cost_model", "deal_fields", "lead_title", "pick_ids"]
+__all__ = [
+    "ONLY",
+    "PEERS",
+    "SELECT",
+    "TASKS",
+    "Task",
+    "cost_model",
+    "deal_fields",
+    "fake_args",
+    "lead_title",
+    "pick_ids",
+]
 
-#: the libraries compared, in table order
-PEERS = ("ours", "fast", "b24pysdk")
+#: the libraries compared, in table order (``ours-raw``: ours with ``raw=True``)
+PEERS = ("ours", "ours-raw", "fast", "b24pysdk")
+#: the tasks a variant runs (every other library runs every task)
+ONLY = {"ours-raw": ("a", "e")}
 #: the fields read by the list tasks
 SELECT = ["ID", "TITLE", "STAGE_ID", "OPPORTUNITY"]
 _STAGES = ("NEW", "PREPARATION", "PREPAYMENT_INVOICE", "EXECUTING", "WON", "LOSE")
@@ -62,8 +75,36 @@ TASKS: dict[str, Task] = {
             timeout=180.0,
             network=False,
         ),
+        Task(
+            "g",
+            "stream 100,000 deals (all fields): peak RSS growth",
+            deals=100_000,
+            size=100_000,
+            timeout=300.0,
+        ),
     )
 }
+
+
+def fake_args(task: Task, *, cost: bool) -> list[str]:
+    """The fake portal's command line for a task: its deals, the standard limits and the same cost model."""
+    args = ["--seed-deals", str(task.deals)]
+    if not task.network:  # CPU measurements: fetch the bodies fast, no limits
+        return [*args, "--no-cost", "--burst", "0", "--operating-limit", "0"]
+    if not cost:
+        return [*args, "--no-cost"]
+    per_scanned = 0.000002 if task.scale_cost else 0.0
+    return [
+        *args,
+        "--per-request",
+        "0.03",
+        "--per-row",
+        "0.0002",
+        "--per-command",
+        "0.005",
+        "--per-scanned",
+        str(per_scanned),
+    ]
 
 
 def cost_model(task: Task) -> CostModel:

@@ -72,9 +72,13 @@ def main() -> None:
         flow = funnel_flow(b24, 0, period=spring)
         print(flow.to_markdown())
         print(f"median days to won: {flow.median_days_to_won or 0:.1f}, funnel changes out: {flow.moved_out}")
-        print(lead_funnel(b24).title())
-        for row in funnel_breakdown(b24, 0, by="responsible").rows:
-            print(f"user {row.key}: {row.total} deals, win rate {row.win_rate or 0:.0%}")
+        leads = lead_funnel(b24)
+        print(leads.title())
+        for source in leads.by_source[:3]:  # sources by name (SOURCE_ID kept in source_id)
+            code = source.source_id or "-"
+            print(f"  {source.name} ({code}): {source.leads} leads, {source.with_deal} with a deal")
+        for row in funnel_breakdown(b24, 0, by="responsible").rows:  # people by name, the id beside it
+            print(f"{row.label} (user {row.user_id}): {row.total} deals, win rate {row.win_rate or 0:.0%}")
         if args.png:
             snapshot.plot(args.png)
             print(f"chart saved to {args.png}")

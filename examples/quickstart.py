@@ -1,6 +1,7 @@
 """Quick start: the same calls with the sync and the async client.
 
-Runs against your portal when BITRIX24_WEBHOOK_URL is set (or in .env), else against the built-in emulator:
+Runs against your portal when BITRIX24_WEBHOOK_URL is set (or in .env), else against the built-in demo portal
+(an offline emulator with the travel agency's 163 deals):
 
     python examples/quickstart.py
 """
@@ -14,7 +15,7 @@ from bitrix24_toolkit import AsyncBitrix24, Bitrix24, errors
 from bitrix24_toolkit.testing import Emulator
 
 FILTER = {
-    "filter": {">ID": 0, "!STAGE_ID": "LOSE"},
+    "filter": {"STAGE_SEMANTIC_ID": "P"},  # open deals: in progress (S: won, F: lost)
     "select": ["ID", "TITLE", "STAGE_ID"],
     "order": {"ID": "ASC"},
 }
@@ -25,11 +26,12 @@ def sync_tour(b24: Bitrix24) -> None:
     print(f"sync:  hello, {me['NAME']} {me['LAST_NAME']}")
     new_id = b24.call("crm.deal.add", {"fields": {"TITLE": "Тур в Сочи, 7 ночей", "OPPORTUNITY": 120000}})
     page = b24.call_full("crm.deal.list", FILTER)
-    print(f"sync:  deal {new_id} added; {page.total} open deals, first page has {len(page.result)}")
+    print(f"sync:  deal {new_id} added; {page.total} open deals, {len(page.result)} on the first page")
+    missing = 10**9
     try:
-        b24.call("crm.deal.get", {"id": 10**9})
-    except errors.NotFoundError as exc:
-        print(f"sync:  {exc}")
+        b24.call("crm.deal.get", {"id": missing})
+    except errors.NotFoundError as exc:  # a typed error: its method, code and HTTP status are attributes
+        print(f"sync:  no deal {missing}: {type(exc).__name__} from {exc.method} (HTTP {exc.status_code})")
 
 
 async def async_tour(b24: AsyncBitrix24) -> None:
@@ -41,8 +43,8 @@ def main() -> None:
     if os.environ.get("BITRIX24_WEBHOOK_URL"):
         sync_client, async_client = Bitrix24(), AsyncBitrix24()
     else:
-        emu = Emulator(limits="off")
-        print(f"No BITRIX24_WEBHOOK_URL set: using the built-in emulator at {emu.domain}")
+        emu = Emulator.demo()
+        print(f"No BITRIX24_WEBHOOK_URL set: using the built-in demo portal at {emu.domain}")
         sync_client, async_client = emu.client(), emu.async_client()
     with sync_client as b24:
         sync_tour(b24)

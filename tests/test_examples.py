@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 
 EXAMPLES = sorted((Path(__file__).parents[1] / "examples").glob("*.py"))
+#: examples that show how bad input is reported (their "failed" lines are the point)
+DEMONSTRATES_FAILURES = {"import_leads.py", "convert_leads.py"}
 #: seconds one example may take (they finish in one or two)
 TIMEOUT = 120
 
@@ -38,3 +40,7 @@ def test_example_runs_on_the_demo_portal(script: Path, tmp_path: Path) -> None:
     assert done.returncode == 0, output
     assert "Traceback" not in output
     assert done.stdout.strip(), "an example should print what it did"
+    if script.name in DEMONSTRATES_FAILURES:
+        assert "failed" in output  # the bad rows it shows are reported as such
+    else:  # nothing went wrong on the demo portal, and nothing says it did
+        assert not [line for line in output.splitlines() if "failed" in line.lower()], output

@@ -12,7 +12,7 @@ from ..errors import InvalidInputError, ResponseFormatError
 from ..protocol import Stream
 from ..protocol.rows import rows_of
 from ..services import CrmCalls
-from .output import Format, columns_of, print_csv, print_json, print_table
+from .output import Format, columns_of, echo, print_json, print_rows
 from .params import parse_filter, parse_params, parse_select
 from .portal import open_client
 from .progress import Counter, counting, rows_bar
@@ -64,7 +64,7 @@ def call(
     """
     values = parse_params(params or [])
     with open_client(ctx) as b24:
-        response = b24.call_full(method, values)
+        response = b24.call_full(method, values)  # a known list method's field names are checked first
     if not full:
         print_json(response.result)
         return
@@ -152,25 +152,37 @@ def list_rows(
     filter: Annotated[
         list[str] | None,
         typer.Option(
-            "--filter", "-f", help="KEY=VALUE with operators: '>OPPORTUNITY=1000', '@ID=1,2', JSON."
+            "--filter",
+            "-f",
+            metavar="KEY=VALUE",
+            help="KEY=VALUE with operators: '>OPPORTUNITY=1000', '@ID=1,2', JSON.",
         ),
     ] = None,
     select: Annotated[
-        list[str] | None, typer.Option("--select", "-s", help="Fields to read: ID,TITLE,STAGE_ID.")
+        list[str] | None,
+        typer.Option("--select", "-s", metavar="FIELDS", help="Fields to read: ID,TITLE,STAGE_ID."),
     ] = None,
     order: Annotated[
-        str | None, typer.Option("--order", help="FIELD[:asc|desc], e.g. DATE_CREATE:desc.")
+        str | None,
+        typer.Option("--order", metavar="FIELD[:desc]", help="FIELD[:asc|desc], e.g. DATE_CREATE:desc."),
     ] = None,
-    limit: Annotated[int | None, typer.Option("--limit", min=1, help="Stop after this many rows.")] = None,
-    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, metavar="N", help="Stop after this many rows.")
+    ] = None,
+    fmt: Annotated[
+        Format,
+        typer.Option("--format", help="table (plain text when piped), json, csv, or tsv for scripts."),
+    ] = Format.table,
 ) -> None:
-    """Read every matching row of a list and print it as a table, JSON or CSV (a progress bar on stderr).
+    """Read every matching row of a list and print it as a table, JSON, CSV or TSV (progress on stderr).
 
     Examples:
 
     b24 list deal --filter STAGE_ID=WON --select ID,TITLE,OPPORTUNITY
 
     b24 list lead -f '>DATE_CREATE=2024-01-01' --format csv > leads.csv
+
+    b24 list deal -s ID,STAGE_ID --format tsv | cut -f2 | sort | uniq -c
 
     b24 list crm.status.list -f ENTITY_ID=STATUS
     """
@@ -197,10 +209,7 @@ def list_rows(
     columns = columns_of(rows, fields)
     if fmt is Format.table and not fields and len(columns) > _MAX_DEFAULT_COLUMNS:
         shown = [c for c in TABLE_COLUMNS if c in columns] or columns[:_MAX_DEFAULT_COLUMNS]
-        typer.echo(f"showing {len(shown)} of {len(columns)} fields: pick them with --select", err=True)
+        echo(f"showing {len(shown)} of {len(columns)} fields: pick them with --select", err=True)
         columns = shown
     table_rows = [[row.get(c) for c in columns] for row in rows]
-    if fmt is Format.csv:
-        print_csv(columns, table_rows)
-    else:
-        print_table(columns, table_rows, title=f"{method}: {len(rows)} rows", numeric=False)
+    print_rows(fmt, columns, table_rows, title=f"{method}: {len(rows)} rows", numeric=False)

@@ -10,7 +10,9 @@ import typer
 
 __all__ = ["emulator_app"]
 
-emulator_app = typer.Typer(name="emulator", help="The built-in portal emulator.", no_args_is_help=True)
+emulator_app = typer.Typer(
+    name="emulator", help="The built-in portal emulator.", no_args_is_help=True, rich_markup_mode=None
+)
 
 
 class Seed(enum.StrEnum):

@@ -1,4 +1,6 @@
-"""``b24 funnel``: where a deal funnel stands (or a breakdown by responsible / month), table and chart."""
+"""``b24 funnel``: where a deal funnel stands (or a breakdown by responsible / month, or the lead funnel by
+source), table and chart. Tables show names (the funnel's, people's, sources'); CSV adds the ids beside them.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +11,15 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import InvalidInputError
-from ..helpers import funnel_breakdown, funnel_snapshot
+from ..helpers import funnel_breakdown, funnel_snapshot, lead_funnel
 from .failures import CommandError
-from .output import Format, print_csv, print_json, print_table
+from .output import Format, print_json, print_rows, print_table
 from .portal import open_client
 
-__all__ = ["By", "funnel", "parse_day", "save_chart"]
+__all__ = ["NOT_AVAILABLE", "By", "funnel", "parse_day", "readable_rows", "save_chart"]
+
+#: what a table cell reads when a rate or a time cannot be computed (0 of 0)
+NOT_AVAILABLE = "–"
 
 
 class By(enum.StrEnum):
@@ -34,10 +39,27 @@ def parse_day(text: str | None, option: str) -> dt.date | None:
         raise InvalidInputError(f"{option} takes a date as YYYY-MM-DD, got {text!r}", field=option) from None
 
 
-def save_chart(report: Any, path: str) -> None:
+class _NotAvailable(float):
+    """A rate or a time that cannot be computed: reads ``–`` in any format, and being a number it keeps
+    its column right-aligned by ``print_table`` like the numbers around it."""
+
+    def __format__(self, spec: str) -> str:
+        return NOT_AVAILABLE
+
+    def __str__(self) -> str:
+        return NOT_AVAILABLE
+
+
+def readable_rows(rows: list[list[Any]]) -> list[list[Any]]:
+    """Table rows for people: a value that cannot be computed reads ``–``, never an empty cell."""
+    blank = _NotAvailable("nan")
+    return [[blank if value is None else value for value in row] for row in rows]
+
+
+def save_chart(report: Any, path: str, **options: Any) -> None:
     """Draw the report's chart into a PNG file and say where (needs the ``plot`` extra)."""
     try:
-        report.plot(path)
+        report.plot(path, **options)
     except ImportError:
         raise ImportError('charts need matplotlib: pip install "bitrix24-toolkit[plot]"') from None
     typer.echo(f"chart saved to {path}", err=True)
@@ -59,6 +81,9 @@ def funnel(
         str | None, typer.Option("--png", metavar="FILE", help="Also save the chart as PNG.")
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    leads: Annotated[
+        bool, typer.Option("--leads", help="The lead funnel by source instead (leads created in the period).")
+    ] = False,
 ) -> None:
     """Deals per stage now: count, amount, reached, conversions, win rate; or a breakdown with --by.
 
@@ -68,29 +93,37 @@ def funnel(
 
     b24 funnel --category 1 --from 2026-01-01 --to 2026-04-01
 
+    b24 funnel --by responsible
+
     b24 funnel --by month --format csv
+
+    b24 funnel --leads
     """
     first, last = parse_day(start, "--from"), parse_day(end, "--to")
     if first is not None and last is not None and last <= first:
         raise InvalidInputError("--to must be a later day than --from", field="--to")
+    if leads and (by is not None or category != 0):
+        raise InvalidInputError("--leads takes no --by or --category: leads have one funnel", field="--leads")
     period = (first, last) if first is not None or last is not None else None
     with open_client(ctx) as b24:
         report: Any
-        if by is None:
+        if leads:
+            report = lead_funnel(b24, period=period)
+        elif by is None:
             report = funnel_snapshot(b24, category, period=period)
         else:
             report = funnel_breakdown(b24, category, by=by.value, period=period)
-    if not report.stages:
+    if not leads and not report.stages:
         raise CommandError(
             f"funnel {category} has no stages: there is no such deal funnel on this portal",
             hint="list the funnels with: b24 call crm.category.list entityTypeId=2",
         )
     if fmt is Format.json:
         print_json(report.to_dict())
-    elif fmt is Format.csv:
-        print_csv(*report.table())
+    elif fmt in (Format.csv, Format.tsv):
+        print_rows(fmt, *report.data_table())  # names and, beside them, the ids programs join on
     else:
         columns, rows = report.table()
-        print_table(columns, rows, title=report.title())
+        print_table(columns, readable_rows(rows), title=report.title())
     if png:
-        save_chart(report, png)
+        save_chart(report, png, **({"by": "source"} if leads else {}))

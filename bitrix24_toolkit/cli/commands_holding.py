@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from ..helpers import clear_parent, ensure_parent_field, holding_tree, set_parent
-from .output import print_json
+from .output import echo, print_json
 from .portal import open_client
 
 __all__ = ["holding_app"]
@@ -16,6 +16,7 @@ holding_app = typer.Typer(
     name="holding",
     help="Holding structure: companies linked by the company field 'Parent company'.",
     no_args_is_help=True,
+    rich_markup_mode=None,
 )
 
 
@@ -36,7 +37,7 @@ def tree(
     if json_out:
         print_json(found.to_dict(all_companies=all_companies))
         return
-    typer.echo(found.render(all_companies=all_companies) or "no holdings: no company has a parent company")
+    echo(found.render(all_companies=all_companies) or "no holdings: no company has a parent company")
 
 
 @holding_app.command("ensure-field")
@@ -44,7 +45,7 @@ def ensure_field(ctx: typer.Context) -> None:
     """Create the company field 'Parent company' if the portal has none; print its code."""
     with open_client(ctx) as b24:
         code = ensure_parent_field(b24)
-    typer.echo(code)
+    echo(code)
 
 
 @holding_app.command("set-parent")
@@ -63,4 +64,4 @@ def set_parent_command(
         else:
             changed = set_parent(b24, company, parent)
             done = f"company {company} is now a subsidiary of company {parent}"
-    typer.echo(done if changed else f"{done.replace(' now', '')} already: nothing changed")
+    echo(done if changed else f"{done.replace(' now', '')} already: nothing changed")

@@ -10,14 +10,17 @@ import typer
 from ..errors import InvalidInputError
 from ..helpers import ConversionResult, LeadAlreadyConvertedError, convert_lead, convert_leads
 from .failures import EXIT_FAILED
-from .output import print_json
+from .output import echo, print_json
 from .params import parse_filter
 from .portal import open_client
 
 __all__ = ["leads_app", "result_lines"]
 
 leads_app = typer.Typer(
-    name="leads", help="Leads: conversion into contact, company and deal.", no_args_is_help=True
+    name="leads",
+    help="Leads: conversion into contact, company and deal.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
 )
 
 
@@ -90,7 +93,7 @@ def convert(
             try:
                 result = convert_lead(b24, lead, **options)
             except LeadAlreadyConvertedError as exc:  # rerunning a conversion is not a failure
-                typer.echo(str(exc))
+                echo(str(exc))
                 return
         else:
             report = convert_leads(b24, parse_filter(filter or []), **options)
@@ -98,7 +101,7 @@ def convert(
         if json_out:
             print_json(_plain(result))
         else:
-            typer.echo("\n".join(result_lines(result)))
+            echo("\n".join(result_lines(result)))
         return
     if json_out:
         print_json(
@@ -110,12 +113,10 @@ def convert(
         return
     for item in report:
         if item.status == "converted" and item.result is not None:
-            typer.echo("\n".join(result_lines(item.result)))
+            echo("\n".join(result_lines(item.result)))
         else:
             why = f" ({item.reason})" if item.reason else ""
-            typer.echo(
-                f"lead #{item.lead_id}: {item.status}{why}" + (f": {item.error}" if item.error else "")
-            )
-    typer.echo(report.summary())
+            echo(f"lead #{item.lead_id}: {item.status}{why}" + (f": {item.error}" if item.error else ""))
+    echo(report.summary())
     if report.failed or report.partial:
         raise typer.Exit(EXIT_FAILED)

@@ -10,7 +10,7 @@ import typer
 from ..errors import InvalidInputError
 from ..helpers import add_requisite, company_details, my_companies, upsert_requisite
 from .company_text import company_lines
-from .output import print_json
+from .output import echo, print_json
 from .params import parse_params
 from .portal import open_client
 
@@ -20,6 +20,7 @@ requisites_app = typer.Typer(
     name="requisites",
     help="Requisites (INN, KPP, bank details, addresses) of companies and contacts, and of your own company.",
     no_args_is_help=True,
+    rich_markup_mode=None,
 )
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
@@ -44,7 +45,7 @@ def show(
     if json_out:
         print_json(details.to_dict())
     else:
-        typer.echo("\n".join(company_lines(details)))
+        echo("\n".join(company_lines(details)))
 
 
 @requisites_app.command("my-company")
@@ -56,9 +57,9 @@ def my_company(ctx: typer.Context, json_out: JsonOption = False) -> None:
         print_json([c.to_dict() for c in companies])
         return
     if not companies:
-        typer.echo("no company is marked as yours (IS_MY_COMPANY=Y)")
+        echo("no company is marked as yours (IS_MY_COMPANY=Y)")
     for details in companies:
-        typer.echo("\n".join(company_lines(details)))
+        echo("\n".join(company_lines(details)))
 
 
 @requisites_app.command("add")
@@ -103,4 +104,4 @@ def add(
             saved = add_requisite(b24, owner.value, owner_id, values, bank_details=banks)
     what = "added" if saved.created else ("updated" if saved.changed else "unchanged")
     banks_text = f", bank details {saved.bank_detail_ids}" if saved.bank_detail_ids else ""
-    typer.echo(f"requisite #{saved.requisite_id} {what} for {owner.value} {owner_id}{banks_text}")
+    echo(f"requisite #{saved.requisite_id} {what} for {owner.value} {owner_id}{banks_text}")

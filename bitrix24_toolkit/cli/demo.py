@@ -11,14 +11,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-import typer
-from rich.console import Console
-
 from ..client import Bitrix24
 from ..helpers import convert_lead, funnel_snapshot, holding_tree, my_companies
 from .commands_leads import result_lines
 from .company_text import company_lines
-from .output import print_table
+from .output import echo, print_table, section
 
 __all__ = ["run_demo"]
 
@@ -28,21 +25,16 @@ HEADER = (
 )
 
 
-def _section(console: Console, title: str) -> None:
-    console.print()
-    console.rule(title, align="left", style="cyan")
-
-
 def _my_company(b24: Bitrix24) -> None:
     companies = my_companies(b24)
     for details in companies[:1]:
-        typer.echo("\n".join(company_lines(details)))
+        echo("\n".join(company_lines(details)))
 
 
 def _holding(b24: Bitrix24) -> None:
     tree = holding_tree(b24)
-    typer.echo(tree.render())
-    typer.echo(f"{len(tree.holdings)} holding(s) read from the company field 'Parent company'")
+    echo(tree.render())
+    echo(f"{len(tree.holdings)} holding(s) read from the company field 'Parent company'")
 
 
 def _open_lead(b24: Bitrix24) -> dict[str, Any] | None:
@@ -59,17 +51,17 @@ def _open_lead(b24: Bitrix24) -> dict[str, Any] | None:
 def _conversion(b24: Bitrix24) -> None:
     lead = _open_lead(b24)
     if lead is None:
-        typer.echo("no open lead on this portal")
+        echo("no open lead on this portal")
         return
     who = " ".join(str(lead.get(k) or "") for k in ("NAME", "LAST_NAME")).strip()
     company = f" from {lead['COMPANY_TITLE']}" if lead.get("COMPANY_TITLE") else ""
-    typer.echo(f"lead #{lead['ID']} «{lead['TITLE']}»: {who}{company}, status {lead['STATUS_ID']}")
+    echo(f"lead #{lead['ID']} «{lead['TITLE']}»: {who}{company}, status {lead['STATUS_ID']}")
     result = convert_lead(b24, int(lead["ID"]))
-    typer.echo("\n".join(result_lines(result)))
+    echo("\n".join(result_lines(result)))
     if result.deal is not None:
         deal = b24.crm.deal.get(result.deal.id)
         amount = f"{deal.opportunity or 0:,.2f} {deal.currency_id}"
-        typer.echo(f"  the deal: «{deal.title}», stage {deal.stage_id}, {amount}")
+        echo(f"  the deal: «{deal.title}», stage {deal.stage_id}, {amount}")
 
 
 def _funnel(b24: Bitrix24, png: str | None) -> None:
@@ -81,9 +73,9 @@ def _funnel(b24: Bitrix24, png: str | None) -> None:
     try:
         report.plot(png)
     except ImportError:
-        typer.echo('chart skipped: it needs matplotlib (pip install "bitrix24-toolkit[plot]")')
+        echo('chart skipped: it needs matplotlib (pip install "bitrix24-toolkit[plot]")')
         return
-    typer.echo(f"chart saved to {Path(png).resolve()}")
+    echo(f"chart saved to {Path(png).resolve()}")
 
 
 def run_demo(png: str | None = "funnel.png") -> int:
@@ -91,24 +83,23 @@ def run_demo(png: str | None = "funnel.png") -> int:
     from ..testing.emulator import Emulator
 
     started = time.perf_counter()
-    console = Console(highlight=False)
-    typer.echo(HEADER)
+    echo(HEADER)
     emu = Emulator.demo()
     with emu.client() as b24:
         me = b24.user.current()
-        typer.echo(f"signed in as {me.name} {me.last_name} (user {me.id}) on {b24.portal}")
-        _section(console, "1. My company: the details that go on invoices")
+        echo(f"signed in as {me.name} {me.last_name} (user {me.id}) on {b24.portal}")
+        section("1. My company: the details that go on invoices")
         _my_company(b24)
-        _section(console, "2. The holding: companies linked by 'Parent company'")
+        section("2. The holding: companies linked by 'Parent company'")
         _holding(b24)
-        _section(console, "3. A lead becomes a contact, a company and a deal")
+        section("3. A lead becomes a contact, a company and a deal")
         _conversion(b24)
-        _section(console, "4. The sales funnel today")
+        section("4. The sales funnel today")
         _funnel(b24, png)
     seconds = time.perf_counter() - started
-    console.print()
-    typer.echo(f"done: {emu.stats.requests} REST requests in {seconds:.1f} s.")
-    typer.echo(
+    echo()
+    echo(f"done: {emu.stats.requests} REST requests in {seconds:.1f} s.")
+    echo(
         "next: b24 --help · b24 list deal --select ID,TITLE,STAGE_ID · "
         "set BITRIX24_WEBHOOK_URL (or .env) to run the commands on your portal"
     )

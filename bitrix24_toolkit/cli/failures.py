@@ -8,11 +8,13 @@ Exit codes (also in ``docs/cli.md``):
 2     bad input or usage: unknown command or option, malformed ``key=value``, invalid webhook URL
 3     the portal could not be reached: connection failed, timeout, an answer that is not Bitrix24's
 4     credentials refused or not allowed: wrong webhook secret, expired token, missing scope or rights
-130   interrupted (Ctrl+C)
+130   interrupted (Ctrl+C): one line, ``interrupted``, on stderr
 ====  =====================================================================================
 
-A traceback is never shown, except with ``B24_DEBUG=1`` in the environment (for bug reports). Every text
-goes through :func:`~bitrix24_toolkit.engine.redaction.redact`, so a webhook secret is never printed.
+A run past ``b24 --timeout`` is a transport failure (3). A closed pipe (``b24 list deal | head -1``) ends
+the command quietly with code 1. A traceback is never shown, except with ``B24_DEBUG=1`` in the environment
+(for bug reports). Every text goes through :func:`~bitrix24_toolkit.engine.redaction.redact`, so a webhook
+secret is never printed.
 """
 
 from __future__ import annotations
@@ -23,12 +25,16 @@ import sys
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import typer
 
 from .. import errors
 from ..engine.redaction import redact
+from .deadline import DeadlineExceeded
+
+if TYPE_CHECKING:
+    from .portal import Settings
 
 __all__ = [
     "EXIT_AUTH",
@@ -78,7 +84,7 @@ _HINTS: Final[tuple[tuple[type[Exception], int, str], ...]] = (
     (
         errors.AuthenticationError,
         EXIT_AUTH,
-        "check BITRIX24_WEBHOOK_URL (environment or .env): the webhook may be deleted or its secret wrong",
+        "check {source}: the webhook may be deleted or its secret wrong",
     ),
     (
         errors.PermissionDeniedError,
@@ -117,12 +123,12 @@ _HINTS: Final[tuple[tuple[type[Exception], int, str], ...]] = (
     (
         errors.TransportError,
         EXIT_TRANSPORT,
-        "check the portal address in BITRIX24_WEBHOOK_URL and your network connection",
+        "check the portal address in {source} and your network connection",
     ),
     (
         errors.ResponseFormatError,
         EXIT_TRANSPORT,
-        "the address answered, but not as a Bitrix24 portal: check BITRIX24_WEBHOOK_URL",
+        "the address answered, but not as a Bitrix24 portal: check {source}",
     ),
     (
         errors.OutcomeUnknownError,
@@ -160,24 +166,39 @@ def _hint_for(exc: Exception, default: str) -> str:
     return default
 
 
-def describe(exc: BaseException, command: str = "b24") -> Failure:
-    """The message, hint and exit code for an error raised while running ``command`` (``b24 list`` ...)."""
+#: where the webhook URL comes from when the command did not say (no portal was opened)
+DEFAULT_SOURCE: Final = "BITRIX24_WEBHOOK_URL (environment or .env)"
+#: the source of the built-in demo portal (no address to check)
+DEMO_SOURCE: Final = ""
+
+
+def describe(exc: BaseException, command: str = "b24", source: str | None = None) -> Failure:
+    """The message, hint and exit code for an error raised while running ``command`` (``b24 list`` ...).
+
+    ``source`` names where the portal's address came from (``BITRIX24_WEBHOOK_URL, set in the
+    environment,``, a ``.env`` file, an option; ``""``: the demo portal), so that a hint says what to fix.
+    """
+    where = source or DEFAULT_SOURCE
     if isinstance(exc, typer.TyperException):  # click's usage errors derive from it
         code = int(getattr(exc, "exit_code", EXIT_USAGE))
         ctx = getattr(exc, "ctx", None)
         path = getattr(ctx, "command_path", None) or "b24"
         return Failure(exc.format_message(), f"run '{path} --help' to see the usage", code)
     if isinstance(exc, KeyboardInterrupt | typer.Abort):
-        return Failure(
-            "interrupted", "nothing more was sent; rerun the command to continue", EXIT_INTERRUPTED
-        )
+        hint = "a request in flight may have been applied: check before running it again"
+        return Failure("interrupted", hint, EXIT_INTERRUPTED)
+    if isinstance(exc, DeadlineExceeded):
+        check = "" if source == DEMO_SOURCE else f"check the portal address in {where} and your network, or "
+        return Failure(f"{command} {exc}", f"{check}pass a larger --timeout", EXIT_TRANSPORT)
     if isinstance(exc, CommandError):
         return Failure(str(exc), exc.hint, exc.code)
     if isinstance(exc, errors.Bitrix24Error):
+        notes = getattr(exc, "__notes__", None)  # e.g. a *.fields read made to check a list's names
+        text = f"{exc} ({'; '.join(str(n) for n in notes)[:300]})" if notes else str(exc)
         for cls, code, hint in _HINTS:
             if isinstance(exc, cls):
-                return Failure(str(exc), _hint_for(exc, hint.format(command=command)), code)
-        return Failure(str(exc), _hint_for(exc, "see docs/errors.md"), EXIT_FAILED)
+                return Failure(text, _hint_for(exc, hint.format(command=command, source=where)), code)
+        return Failure(text, _hint_for(exc, "see docs/errors.md"), EXIT_FAILED)
     if isinstance(exc, ValueError | RecursionError | OverflowError | csv.Error):
         # input the command could not use (a CSV cell over the field limit, bad encoding, a value of the
         # wrong type or size): a usage error, not a bug of ours
@@ -201,24 +222,45 @@ def describe(exc: BaseException, command: str = "b24") -> Failure:
 
 
 def report(failure: Failure) -> None:
-    """Print the two lines of a failure on stderr, secrets masked."""
-    typer.echo(redact(f"error: {failure.message}"), err=True)
-    typer.echo(redact(f"hint: {failure.hint}"), err=True)
+    """Print a failure on stderr, secrets masked: an ``error:`` and a ``hint:`` line; one line for Ctrl+C."""
+    if failure.code == EXIT_INTERRUPTED:
+        from . import report_interrupt
+
+        report_interrupt()
+        return
+    from .output import echo  # rich loads only when there is something to print
+
+    echo(redact(f"error: {failure.message}"), err=True)
+    echo(redact(f"hint: {failure.hint}"), err=True)
 
 
-def guarded(run: Callable[[], Any], command: str = "b24") -> int:
-    """Run a command line, turning every outcome into an exit code (errors reported in two lines)."""
+def _quiet_pipe() -> None:
+    """stdout's reader went away (``| head``): send what is left nowhere, so exiting raises nothing more."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (tests): nothing buffered to flush
+        pass
+
+
+def guarded(run: Callable[[], Any], command: str = "b24", settings: Settings | None = None) -> int:
+    """Run a command line, turning every outcome into an exit code (errors reported on stderr)."""
     try:
         value = run()
     except SystemExit as exc:  # sys.exit() somewhere below: keep its code
         return exc.code if isinstance(exc.code, int) else EXIT_FAILED
-    except (Exception, KeyboardInterrupt) as exc:
+    except typer.Exit as exc:  # typer.Exit(code) from a command
+        return int(exc.exit_code)
+    except BrokenPipeError:
+        _quiet_pipe()
+        return EXIT_FAILED
+    except (Exception, KeyboardInterrupt, DeadlineExceeded) as exc:
         if type(exc).__name__ == "NoArgsIsHelpError" and isinstance(exc, typer.TyperException):
             typer.echo(exc.format_message())  # a group typed without a command: its help, not an error
             return EXIT_OK
-        if os.environ.get(DEBUG_ENV) and not isinstance(exc, typer.TyperException):
+        if os.environ.get(DEBUG_ENV) and not isinstance(exc, typer.TyperException | KeyboardInterrupt):
             sys.stderr.write(redact(traceback.format_exc()))
-        failure = describe(exc, command)
+        failure = describe(exc, command, settings.source if settings is not None else None)
         report(failure)
         return failure.code
     return value if isinstance(value, int) else EXIT_OK

@@ -18,6 +18,7 @@ from ..models.directory import Category, StageHistoryItem, Status, StatusEntityT
 from ..models.meta import DuplicateMatch, FieldInfo, Page, User
 from ..models.products import ProductRow
 from ..models.requisites import Address, BankDetail, Country, Preset, PresetField, Requisite, RequisiteLink
+from ..models.row_list import RowList
 from ..models.userfield import UserField
 from ..services.activity import ActivityCalls, TodoCalls
 from ..services.addresses import AddressCalls
@@ -31,7 +32,7 @@ from ..services.productrows import DealProductRowsCalls, LeadProductRowsCalls
 from ..services.requisite_links import RequisiteLinkCalls
 from ..services.requisite_presets import PresetCalls
 from ..services.requisites import BankDetailCalls, RequisiteCalls, RequisiteUserFieldCalls
-from ..services.root import CrmCalls, UserCalls
+from ..services.root import CrmCalls
 from ..services.stagehistory import StageHistoryCalls
 from ..services.timeline import TimelineCalls, TimelineCommentCalls
 from ..services.userfields import (
@@ -40,6 +41,7 @@ from ..services.userfields import (
     DealUserFieldCalls,
     LeadUserFieldCalls,
 )
+from ..services.users import UserCalls
 
 if TYPE_CHECKING:
     from ..engine.async_engine import AsyncEngine
@@ -72,28 +74,28 @@ class AsyncActivityAPI:
         return await self._client.run(self.calls.get(id))
 
     @overload
-    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> AsyncIterator[Activity]: ...
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False, check: bool=True) -> AsyncIterator[Activity]: ...
     @overload
-    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> AsyncIterator[dict[str, Any]]: ...
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True], check: bool=True) -> AsyncIterator[dict[str, Any]]: ...
     @overload
-    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> AsyncIterator[Activity | dict[str, Any]]: ...
-    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> AsyncIterator[Activity] | AsyncIterator[dict[str, Any]]:
-        """Every matching record, streamed page by page; ``raw=True``: the portal's dicts (crm.activity.list)."""
-        return cast("AsyncIterator[Activity] | AsyncIterator[dict[str, Any]]", self._client.stream(cast(Any, self.calls.iter_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False, check: bool=True) -> AsyncIterator[Activity | dict[str, Any]]: ...
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False, check: bool=True) -> AsyncIterator[Activity] | AsyncIterator[dict[str, Any]]:
+        """Every matching record, streamed; ``raw=True``: the portal's dicts (crm.activity.list, crm.activity.fields)."""
+        return cast("AsyncIterator[Activity] | AsyncIterator[dict[str, Any]]", self._client.stream(cast(Any, self.calls.iter_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw, check=check))))
 
-    async def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0) -> Page[Activity]:
-        """One page of up to 50 records, with ``total`` and ``next`` (crm.activity.list)."""
-        return await self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start))
+    async def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0, check: bool=True) -> Page[Activity]:
+        """One page of up to 50 records, with ``total`` and ``next`` (crm.activity.list, crm.activity.fields)."""
+        return await self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start, check=check))
 
     @overload
-    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> builtins.list[Activity]: ...
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False, check: bool=True) -> RowList[Activity]: ...
     @overload
-    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> builtins.list[dict[str, Any]]: ...
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True], check: bool=True) -> RowList[dict[str, Any]]: ...
     @overload
-    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[Activity] | builtins.list[dict[str, Any]]: ...
-    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[Activity] | builtins.list[dict[str, Any]]:
-        """Every matching record in one list; ``raw=True``: the portal's dicts (crm.activity.list)."""
-        return cast("builtins.list[Activity] | builtins.list[dict[str, Any]]", await self._client.run(cast(Any, self.calls.list_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False, check: bool=True) -> RowList[Activity] | RowList[dict[str, Any]]: ...
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False, check: bool=True) -> RowList[Activity] | RowList[dict[str, Any]]:
+        """All matching records (``.to_dataframe()``); ``raw=True``: dicts (crm.activity.list, crm.activity.fields)."""
+        return cast("RowList[Activity] | RowList[dict[str, Any]]", await self._client.run(cast(Any, self.calls.list_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw, check=check))))
 
     @cached_property
     def todo(self) -> AsyncTodoAPI:
@@ -114,11 +116,11 @@ class AsyncAddressAPI:
         self.calls = calls
 
     async def add(self, fields: Address | Mapping[str, Any], *, check: bool=True) -> bool:
-        """Add an address; ``fields`` carry the key (TYPE_ID, ENTITY_TYPE_ID, ENTITY_ID) (crm.address.add)."""
+        """Add an address, keyed by TYPE_ID/ENTITY_TYPE_ID/ENTITY_ID (crm.address.add, crm.address.fields)."""
         return await self._client.run(self.calls.add(fields, check=check))
 
     async def by_type(self, entity_type_id: int, entity_id: int) -> dict[int, Address]:
-        """The addresses of one owner (8 = requisite, 1 = lead) by type id (crm.address.list)."""
+        """An owner's addresses (8 requisite, 1 lead) by type id (crm.address.list, crm.address.fields)."""
         return await self._client.run(self.calls.by_type(entity_type_id, entity_id))
 
     async def delete(self, type_id: int, entity_type_id: int, entity_id: int) -> bool:
@@ -130,35 +132,35 @@ class AsyncAddressAPI:
         return await self._client.run(self.calls.fields())
 
     @overload
-    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> AsyncIterator[Address]: ...
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False, check: bool=True) -> AsyncIterator[Address]: ...
     @overload
-    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> AsyncIterator[dict[str, Any]]: ...
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True], check: bool=True) -> AsyncIterator[dict[str, Any]]: ...
     @overload
-    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> AsyncIterator[Address | dict[str, Any]]: ...
-    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> AsyncIterator[Address] | AsyncIterator[dict[str, Any]]:
-        """Every matching record, streamed page by page; ``raw=True``: the portal's dicts (crm.address.list)."""
-        return cast("AsyncIterator[Address] | AsyncIterator[dict[str, Any]]", self._client.stream(cast(Any, self.calls.iter_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False, check: bool=True) -> AsyncIterator[Address | dict[str, Any]]: ...
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False, check: bool=True) -> AsyncIterator[Address] | AsyncIterator[dict[str, Any]]:
+        """Every matching record, streamed; ``raw=True``: the portal's dicts (crm.address.list, crm.address.fields)."""
+        return cast("AsyncIterator[Address] | AsyncIterator[dict[str, Any]]", self._client.stream(cast(Any, self.calls.iter_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw, check=check))))
 
-    async def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0) -> Page[Address]:
-        """One page of up to 50 records, with ``total`` and ``next`` (crm.address.list)."""
-        return await self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start))
+    async def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0, check: bool=True) -> Page[Address]:
+        """One page of up to 50 records, with ``total`` and ``next`` (crm.address.list, crm.address.fields)."""
+        return await self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start, check=check))
 
     @overload
-    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> builtins.list[Address]: ...
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False, check: bool=True) -> RowList[Address]: ...
     @overload
-    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> builtins.list[dict[str, Any]]: ...
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True], check: bool=True) -> RowList[dict[str, Any]]: ...
     @overload
-    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[Address] | builtins.list[dict[str, Any]]: ...
-    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[Address] | builtins.list[dict[str, Any]]:
-        """Every matching record in one list; ``raw=True``: the portal's dicts (crm.address.list)."""
-        return cast("builtins.list[Address] | builtins.list[dict[str, Any]]", await self._client.run(cast(Any, self.calls.list_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False, check: bool=True) -> RowList[Address] | RowList[dict[str, Any]]: ...
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False, check: bool=True) -> RowList[Address] | RowList[dict[str, Any]]:
+        """All matching records (``.to_dataframe()``); ``raw=True``: dicts (crm.address.list, crm.address.fields)."""
+        return cast("RowList[Address] | RowList[dict[str, Any]]", await self._client.run(cast(Any, self.calls.list_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw, check=check))))
 
     async def types(self) -> dict[int, str]:
         """Address type ids and their names on this portal (crm.enum.addresstype)."""
         return await self._client.run(self.calls.types())
 
     async def update(self, fields: Address | Mapping[str, Any], *, check: bool=True) -> bool:
-        """Change an address found by the key inside ``fields``; other values stay (crm.address.update)."""
+        """Change the address keyed in ``fields``; others stay (crm.address.update, crm.address.fields)."""
         return await self._client.run(self.calls.update(fields, check=check))
 
 
@@ -171,7 +173,7 @@ class AsyncBankDetailAPI:
         self.calls = calls
 
     async def add(self, fields: BankDetail | Mapping[str, Any], *, check: bool=True) -> int:
-        """Create a record and return its id; unknown or read-only fields are refused first (crm.requisite.bankdetail.add)."""
+        """Create a record, return its id; unknown or read-only keys refused (crm.requisite.bankdetail.add, crm.requisite.bankdetail.fields)."""
         return await self._client.run(self.calls.add(fields, check=check))
 
     async def delete(self, id: int) -> bool:
@@ -183,7 +185,7 @@ class AsyncBankDetailAPI:
         return await self._client.run(self.calls.fields())
 
     async def for_requisite(self, requisite_id: int) -> builtins.list[BankDetail]:
-        """Every bank detail of one requisite (crm.requisite.bankdetail.list)."""
+        """A requisite's bank details (crm.requisite.bankdetail.list, crm.requisite.bankdetail.fields)."""
         return await self._client.run(self.calls.for_requisite(requisite_id))
 
     async def get(self, id: int) -> BankDetail:
@@ -191,31 +193,31 @@ class AsyncBankDetailAPI:
         return await self._client.run(self.calls.get(id))
 
     @overload
-    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> AsyncIterator[BankDetail]: ...
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False, check: bool=True) -> AsyncIterator[BankDetail]: ...
     @overload
-    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> AsyncIterator[dict[str, Any]]: ...
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True], check: bool=True) -> AsyncIterator[dict[str, Any]]: ...
     @overload
-    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> AsyncIterator[BankDetail | dict[str, Any]]: ...
-    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> AsyncIterator[BankDetail] | AsyncIterator[dict[str, Any]]:
-        """Every matching record, streamed page by page; ``raw=True``: the portal's dicts (crm.requisite.bankdetail.list)."""
-        return cast("AsyncIterator[BankDetail] | AsyncIterator[dict[str, Any]]", self._client.stream(cast(Any, self.calls.iter_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False, check: bool=True) -> AsyncIterator[BankDetail | dict[str, Any]]: ...
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False, check: bool=True) -> AsyncIterator[BankDetail] | AsyncIterator[dict[str, Any]]:
+        """Every matching record, streamed; ``raw=True``: the portal's dicts (crm.requisite.bankdetail.list, crm.requisite.bankdetail.fields)."""
+        return cast("AsyncIterator[BankDetail] | AsyncIterator[dict[str, Any]]", self._client.stream(cast(Any, self.calls.iter_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw, check=check))))
 
-    async def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0) -> Page[BankDetail]:
-        """One page of up to 50 records, with ``total`` and ``next`` (crm.requisite.bankdetail.list)."""
-        return await self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start))
+    async def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0, check: bool=True) -> Page[BankDetail]:
+        """One page of up to 50 records, with ``total`` and ``next`` (crm.requisite.bankdetail.list, crm.requisite.bankdetail.fields)."""
+        return await self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start, check=check))
 
     @overload
-    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> builtins.list[BankDetail]: ...
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False, check: bool=True) -> RowList[BankDetail]: ...
     @overload
-    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> builtins.list[dict[str, Any]]: ...
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True], check: bool=True) -> RowList[dict[str, Any]]: ...
     @overload
-    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[BankDetail] | builtins.list[dict[str, Any]]: ...
-    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[BankDetail] | builtins.list[dict[str, Any]]:
-        """Every matching record in one list; ``raw=True``: the portal's dicts (crm.requisite.bankdetail.list)."""
-        return cast("builtins.list[BankDetail] | builtins.list[dict[str, Any]]", await self._client.run(cast(Any, self.calls.list_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False, check: bool=True) -> RowList[BankDetail] | RowList[dict[str, Any]]: ...
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False, check: bool=True) -> RowList[BankDetail] | RowList[dict[str, Any]]:
+        """All matching records (``.to_dataframe()``); ``raw=True``: dicts (crm.requisite.bankdetail.list, crm.requisite.bankdetail.fields)."""
+        return cast("RowList[BankDetail] | RowList[dict[str, Any]]", await self._client.run(cast(Any, self.calls.list_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw, check=check))))
 
     async def update(self, id: int, fields: BankDetail | Mapping[str, Any], *, check: bool=True) -> bool:
-        """Change the given fields of a record; the others stay as they are (crm.requisite.bankdetail.update)."""
+        """Change the given fields of a record; the others stay as they are (crm.requisite.bankdetail.update, crm.requisite.bankdetail.fields)."""
         return await self._client.run(self.calls.update(id, fields, check=check))
 
 
@@ -261,11 +263,11 @@ class AsyncCompanyAPI:
         self.calls = calls
 
     async def add(self, fields: Company | Mapping[str, Any], *, params: Mapping[str, Any] | None=None, check: bool=True) -> int:
-        """Create a record and return its id; unknown or read-only fields are refused first (crm.company.add)."""
+        """Create a record, return its id; unknown or read-only keys refused (crm.company.add, crm.company.fields)."""
         return await self._client.run(self.calls.add(fields, params=params, check=check))
 
     async def add_many(self, items: Sequence[Company | Mapping[str, Any]], *, params: Mapping[str, Any] | None=None, progress: bool=False) -> BulkResult:
-        """Create many records; the result gives each input item's new id or error (crm.company.add)."""
+        """Create many records; the result gives each item's new id or error (crm.company.add, crm.company.fields)."""
         return await self._client.run(self.calls.add_many(items, params=params, progress=progress))
 
     async def delete(self, id: int) -> bool:
@@ -285,39 +287,39 @@ class AsyncCompanyAPI:
         return await self._client.run(self.calls.get(id))
 
     async def get_many(self, ids: Iterable[int], *, select: Iterable[str] | None=None) -> builtins.list[Company]:
-        """The records with these ids, in the order given; ids not found are left out (crm.company.list)."""
+        """The records with these ids in the order given, found ones only (crm.company.list, crm.company.fields)."""
         return await self._client.run(self.calls.get_many(ids, select=select))
 
     @overload
-    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> AsyncIterator[Company]: ...
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False, check: bool=True) -> AsyncIterator[Company]: ...
     @overload
-    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> AsyncIterator[dict[str, Any]]: ...
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True], check: bool=True) -> AsyncIterator[dict[str, Any]]: ...
     @overload
-    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> AsyncIterator[Company | dict[str, Any]]: ...
-    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> AsyncIterator[Company] | AsyncIterator[dict[str, Any]]:
-        """Every matching record, streamed page by page; ``raw=True``: the portal's dicts (crm.company.list)."""
-        return cast("AsyncIterator[Company] | AsyncIterator[dict[str, Any]]", self._client.stream(cast(Any, self.calls.iter_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False, check: bool=True) -> AsyncIterator[Company | dict[str, Any]]: ...
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False, check: bool=True) -> AsyncIterator[Company] | AsyncIterator[dict[str, Any]]:
+        """Every matching record, streamed; ``raw=True``: the portal's dicts (crm.company.list, crm.company.fields)."""
+        return cast("AsyncIterator[Company] | AsyncIterator[dict[str, Any]]", self._client.stream(cast(Any, self.calls.iter_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw, check=check))))
 
-    async def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0) -> Page[Company]:
-        """One page of up to 50 records, with ``total`` and ``next`` (crm.company.list)."""
-        return await self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start))
+    async def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0, check: bool=True) -> Page[Company]:
+        """One page of up to 50 records, with ``total`` and ``next`` (crm.company.list, crm.company.fields)."""
+        return await self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start, check=check))
 
     @overload
-    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> builtins.list[Company]: ...
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False, check: bool=True) -> RowList[Company]: ...
     @overload
-    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> builtins.list[dict[str, Any]]: ...
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True], check: bool=True) -> RowList[dict[str, Any]]: ...
     @overload
-    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[Company] | builtins.list[dict[str, Any]]: ...
-    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[Company] | builtins.list[dict[str, Any]]:
-        """Every matching record in one list; ``raw=True``: the portal's dicts (crm.company.list)."""
-        return cast("builtins.list[Company] | builtins.list[dict[str, Any]]", await self._client.run(cast(Any, self.calls.list_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False, check: bool=True) -> RowList[Company] | RowList[dict[str, Any]]: ...
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False, check: bool=True) -> RowList[Company] | RowList[dict[str, Any]]:
+        """All matching records (``.to_dataframe()``); ``raw=True``: dicts (crm.company.list, crm.company.fields)."""
+        return cast("RowList[Company] | RowList[dict[str, Any]]", await self._client.run(cast(Any, self.calls.list_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw, check=check))))
 
     async def update(self, id: int, fields: Company | Mapping[str, Any], *, params: Mapping[str, Any] | None=None, check: bool=True) -> bool:
-        """Change the given fields of a record; the others stay as they are (crm.company.update)."""
+        """Change the given fields of a record; the others stay as they are (crm.company.update, crm.company.fields)."""
         return await self._client.run(self.calls.update(id, fields, params=params, check=check))
 
     async def update_many(self, changes: Mapping[int, Company | Mapping[str, Any]] | Sequence[tuple[int, Company | Mapping[str, Any]]], *, progress: bool=False) -> BulkResult:
-        """Update many records (``{id: fields}``); the result gives each one's outcome (crm.company.update)."""
+        """Update many records (``{id: fields}``); gives each one's outcome (crm.company.update, crm.company.fields)."""
         return await self._client.run(self.calls.update_many(changes, progress=progress))
 
     @cached_property
@@ -364,11 +366,11 @@ class AsyncContactAPI:
         self.calls = calls
 
     async def add(self, fields: Contact | Mapping[str, Any], *, params: Mapping[str, Any] | None=None, check: bool=True) -> int:
-        """Create a record and return its id; unknown or read-only fields are refused first (crm.contact.add)."""
+        """Create a record, return its id; unknown or read-only keys refused (crm.contact.add, crm.contact.fields)."""
         return await self._client.run(self.calls.add(fields, params=params, check=check))
 
     async def add_many(self, items: Sequence[Contact | Mapping[str, Any]], *, params: Mapping[str, Any] | None=None, progress: bool=False) -> BulkResult:
-        """Create many records; the result gives each input item's new id or error (crm.contact.add)."""
+        """Create many records; the result gives each item's new id or error (crm.contact.add, crm.contact.fields)."""
         return await self._client.run(self.calls.add_many(items, params=params, progress=progress))
 
     async def delete(self, id: int) -> bool:
@@ -388,39 +390,39 @@ class AsyncContactAPI:
         return await self._client.run(self.calls.get(id))
 
     async def get_many(self, ids: Iterable[int], *, select: Iterable[str] | None=None) -> builtins.list[Contact]:
-        """The records with these ids, in the order given; ids not found are left out (crm.contact.list)."""
+        """The records with these ids in the order given, found ones only (crm.contact.list, crm.contact.fields)."""
         return await self._client.run(self.calls.get_many(ids, select=select))
 
     @overload
-    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> AsyncIterator[Contact]: ...
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False, check: bool=True) -> AsyncIterator[Contact]: ...
     @overload
-    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> AsyncIterator[dict[str, Any]]: ...
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True], check: bool=True) -> AsyncIterator[dict[str, Any]]: ...
     @overload
-    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> AsyncIterator[Contact | dict[str, Any]]: ...
-    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> AsyncIterator[Contact] | AsyncIterator[dict[str, Any]]:
-        """Every matching record, streamed page by page; ``raw=True``: the portal's dicts (crm.contact.list)."""
-        return cast("AsyncIterator[Contact] | AsyncIterator[dict[str, Any]]", self._client.stream(cast(Any, self.calls.iter_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False, check: bool=True) -> AsyncIterator[Contact | dict[str, Any]]: ...
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False, check: bool=True) -> AsyncIterator[Contact] | AsyncIterator[dict[str, Any]]:
+        """Every matching record, streamed; ``raw=True``: the portal's dicts (crm.contact.list, crm.contact.fields)."""
+        return cast("AsyncIterator[Contact] | AsyncIterator[dict[str, Any]]", self._client.stream(cast(Any, self.calls.iter_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw, check=check))))
 
-    async def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0) -> Page[Contact]:
-        """One page of up to 50 records, with ``total`` and ``next`` (crm.contact.list)."""
-        return await self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start))
+    async def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0, check: bool=True) -> Page[Contact]:
+        """One page of up to 50 records, with ``total`` and ``next`` (crm.contact.list, crm.contact.fields)."""
+        return await self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start, check=check))
 
     @overload
-    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> builtins.list[Contact]: ...
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False, check: bool=True) -> RowList[Contact]: ...
     @overload
-    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> builtins.list[dict[str, Any]]: ...
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True], check: bool=True) -> RowList[dict[str, Any]]: ...
     @overload
-    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[Contact] | builtins.list[dict[str, Any]]: ...
-    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[Contact] | builtins.list[dict[str, Any]]:
-        """Every matching record in one list; ``raw=True``: the portal's dicts (crm.contact.list)."""
-        return cast("builtins.list[Contact] | builtins.list[dict[str, Any]]", await self._client.run(cast(Any, self.calls.list_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False, check: bool=True) -> RowList[Contact] | RowList[dict[str, Any]]: ...
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False, check: bool=True) -> RowList[Contact] | RowList[dict[str, Any]]:
+        """All matching records (``.to_dataframe()``); ``raw=True``: dicts (crm.contact.list, crm.contact.fields)."""
+        return cast("RowList[Contact] | RowList[dict[str, Any]]", await self._client.run(cast(Any, self.calls.list_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw, check=check))))
 
     async def update(self, id: int, fields: Contact | Mapping[str, Any], *, params: Mapping[str, Any] | None=None, check: bool=True) -> bool:
-        """Change the given fields of a record; the others stay as they are (crm.contact.update)."""
+        """Change the given fields of a record; the others stay as they are (crm.contact.update, crm.contact.fields)."""
         return await self._client.run(self.calls.update(id, fields, params=params, check=check))
 
     async def update_many(self, changes: Mapping[int, Contact | Mapping[str, Any]] | Sequence[tuple[int, Contact | Mapping[str, Any]]], *, progress: bool=False) -> BulkResult:
-        """Update many records (``{id: fields}``); the result gives each one's outcome (crm.contact.update)."""
+        """Update many records (``{id: fields}``); gives each one's outcome (crm.contact.update, crm.contact.fields)."""
         return await self._client.run(self.calls.update_many(changes, progress=progress))
 
     @cached_property
@@ -539,11 +541,11 @@ class AsyncDealAPI:
         self.calls = calls
 
     async def add(self, fields: Deal | Mapping[str, Any], *, params: Mapping[str, Any] | None=None, check: bool=True) -> int:
-        """Create a record and return its id; unknown or read-only fields are refused first (crm.deal.add)."""
+        """Create a record, return its id; unknown or read-only keys refused (crm.deal.add, crm.deal.fields)."""
         return await self._client.run(self.calls.add(fields, params=params, check=check))
 
     async def add_many(self, items: Sequence[Deal | Mapping[str, Any]], *, params: Mapping[str, Any] | None=None, progress: bool=False) -> BulkResult:
-        """Create many records; the result gives each input item's new id or error (crm.deal.add)."""
+        """Create many records; the result gives each item's new id or error (crm.deal.add, crm.deal.fields)."""
         return await self._client.run(self.calls.add_many(items, params=params, progress=progress))
 
     @cached_property
@@ -568,32 +570,32 @@ class AsyncDealAPI:
         return await self._client.run(self.calls.get(id))
 
     async def get_many(self, ids: Iterable[int], *, select: Iterable[str] | None=None) -> builtins.list[Deal]:
-        """The records with these ids, in the order given; ids not found are left out (crm.deal.list)."""
+        """The records with these ids in the order given, found ones only (crm.deal.list, crm.deal.fields)."""
         return await self._client.run(self.calls.get_many(ids, select=select))
 
     @overload
-    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> AsyncIterator[Deal]: ...
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False, check: bool=True) -> AsyncIterator[Deal]: ...
     @overload
-    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> AsyncIterator[dict[str, Any]]: ...
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True], check: bool=True) -> AsyncIterator[dict[str, Any]]: ...
     @overload
-    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> AsyncIterator[Deal | dict[str, Any]]: ...
-    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> AsyncIterator[Deal] | AsyncIterator[dict[str, Any]]:
-        """Every matching record, streamed page by page; ``raw=True``: the portal's dicts (crm.deal.list)."""
-        return cast("AsyncIterator[Deal] | AsyncIterator[dict[str, Any]]", self._client.stream(cast(Any, self.calls.iter_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False, check: bool=True) -> AsyncIterator[Deal | dict[str, Any]]: ...
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False, check: bool=True) -> AsyncIterator[Deal] | AsyncIterator[dict[str, Any]]:
+        """Every matching record, streamed; ``raw=True``: the portal's dicts (crm.deal.list, crm.deal.fields)."""
+        return cast("AsyncIterator[Deal] | AsyncIterator[dict[str, Any]]", self._client.stream(cast(Any, self.calls.iter_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw, check=check))))
 
-    async def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0) -> Page[Deal]:
-        """One page of up to 50 records, with ``total`` and ``next`` (crm.deal.list)."""
-        return await self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start))
+    async def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0, check: bool=True) -> Page[Deal]:
+        """One page of up to 50 records, with ``total`` and ``next`` (crm.deal.list, crm.deal.fields)."""
+        return await self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start, check=check))
 
     @overload
-    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> builtins.list[Deal]: ...
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False, check: bool=True) -> RowList[Deal]: ...
     @overload
-    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> builtins.list[dict[str, Any]]: ...
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True], check: bool=True) -> RowList[dict[str, Any]]: ...
     @overload
-    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[Deal] | builtins.list[dict[str, Any]]: ...
-    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[Deal] | builtins.list[dict[str, Any]]:
-        """Every matching record in one list; ``raw=True``: the portal's dicts (crm.deal.list)."""
-        return cast("builtins.list[Deal] | builtins.list[dict[str, Any]]", await self._client.run(cast(Any, self.calls.list_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False, check: bool=True) -> RowList[Deal] | RowList[dict[str, Any]]: ...
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False, check: bool=True) -> RowList[Deal] | RowList[dict[str, Any]]:
+        """All matching records (``.to_dataframe()``); ``raw=True``: dicts (crm.deal.list, crm.deal.fields)."""
+        return cast("RowList[Deal] | RowList[dict[str, Any]]", await self._client.run(cast(Any, self.calls.list_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw, check=check))))
 
     @cached_property
     def productrows(self) -> AsyncDealProductRowsAPI:
@@ -601,11 +603,11 @@ class AsyncDealAPI:
         return AsyncDealProductRowsAPI(self._client, self.calls.productrows)
 
     async def update(self, id: int, fields: Deal | Mapping[str, Any], *, params: Mapping[str, Any] | None=None, check: bool=True) -> bool:
-        """Change the given fields of a record; the others stay as they are (crm.deal.update)."""
+        """Change the given fields of a record; the others stay as they are (crm.deal.update, crm.deal.fields)."""
         return await self._client.run(self.calls.update(id, fields, params=params, check=check))
 
     async def update_many(self, changes: Mapping[int, Deal | Mapping[str, Any]] | Sequence[tuple[int, Deal | Mapping[str, Any]]], *, progress: bool=False) -> BulkResult:
-        """Update many records (``{id: fields}``); the result gives each one's outcome (crm.deal.update)."""
+        """Update many records (``{id: fields}``); gives each one's outcome (crm.deal.update, crm.deal.fields)."""
         return await self._client.run(self.calls.update_many(changes, progress=progress))
 
     @cached_property
@@ -703,7 +705,7 @@ class AsyncItemAPI:
         self.calls = calls
 
     async def add(self, fields: CrmEntity | Mapping[str, Any], *, check: bool=True) -> CrmEntity:
-        """Create an item (``lead_id`` writable) and return it as the portal saved it (crm.item.add)."""
+        """Create an item (``lead_id`` writable); returns it as saved (crm.item.add, crm.item.fields)."""
         return await self._client.run(self.calls.add(fields, check=check))
 
     async def delete(self, id: int) -> bool:
@@ -719,35 +721,35 @@ class AsyncItemAPI:
         return await self._client.run(self.calls.get(id))
 
     async def get_many(self, ids: Iterable[int], *, select: Iterable[str] | None=None) -> builtins.list[CrmEntity]:
-        """The items with these ids, in the order given; ids not found are left out (crm.item.list)."""
+        """The items with these ids in the order given, found ones only (crm.item.list, crm.item.fields)."""
         return await self._client.run(self.calls.get_many(ids, select=select))
 
     @overload
-    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> AsyncIterator[CrmEntity]: ...
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False, check: bool=True) -> AsyncIterator[CrmEntity]: ...
     @overload
-    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> AsyncIterator[dict[str, Any]]: ...
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True], check: bool=True) -> AsyncIterator[dict[str, Any]]: ...
     @overload
-    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> AsyncIterator[CrmEntity | dict[str, Any]]: ...
-    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> AsyncIterator[CrmEntity] | AsyncIterator[dict[str, Any]]:
-        """Every matching record, streamed page by page; ``raw=True``: the portal's dicts (crm.item.list)."""
-        return cast("AsyncIterator[CrmEntity] | AsyncIterator[dict[str, Any]]", self._client.stream(cast(Any, self.calls.iter_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False, check: bool=True) -> AsyncIterator[CrmEntity | dict[str, Any]]: ...
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False, check: bool=True) -> AsyncIterator[CrmEntity] | AsyncIterator[dict[str, Any]]:
+        """Every matching record, streamed; ``raw=True``: the portal's dicts (crm.item.list, crm.item.fields)."""
+        return cast("AsyncIterator[CrmEntity] | AsyncIterator[dict[str, Any]]", self._client.stream(cast(Any, self.calls.iter_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw, check=check))))
 
-    async def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0) -> Page[CrmEntity]:
-        """One page of up to 50 records, with ``total`` and ``next`` (crm.item.list)."""
-        return await self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start))
+    async def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0, check: bool=True) -> Page[CrmEntity]:
+        """One page of up to 50 records, with ``total`` and ``next`` (crm.item.list, crm.item.fields)."""
+        return await self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start, check=check))
 
     @overload
-    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> builtins.list[CrmEntity]: ...
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False, check: bool=True) -> RowList[CrmEntity]: ...
     @overload
-    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> builtins.list[dict[str, Any]]: ...
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True], check: bool=True) -> RowList[dict[str, Any]]: ...
     @overload
-    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[CrmEntity] | builtins.list[dict[str, Any]]: ...
-    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[CrmEntity] | builtins.list[dict[str, Any]]:
-        """Every matching record in one list; ``raw=True``: the portal's dicts (crm.item.list)."""
-        return cast("builtins.list[CrmEntity] | builtins.list[dict[str, Any]]", await self._client.run(cast(Any, self.calls.list_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False, check: bool=True) -> RowList[CrmEntity] | RowList[dict[str, Any]]: ...
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False, check: bool=True) -> RowList[CrmEntity] | RowList[dict[str, Any]]:
+        """All matching records (``.to_dataframe()``); ``raw=True``: dicts (crm.item.list, crm.item.fields)."""
+        return cast("RowList[CrmEntity] | RowList[dict[str, Any]]", await self._client.run(cast(Any, self.calls.list_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw, check=check))))
 
     async def update(self, id: int, fields: CrmEntity | Mapping[str, Any], *, check: bool=True) -> CrmEntity:
-        """Change the given fields (a deal's funnel too) and return the item (crm.item.update)."""
+        """Change fields (a deal's funnel too); returns the item (crm.item.update, crm.item.fields)."""
         return await self._client.run(self.calls.update(id, fields, check=check))
 
 
@@ -760,11 +762,11 @@ class AsyncLeadAPI:
         self.calls = calls
 
     async def add(self, fields: Lead | Mapping[str, Any], *, params: Mapping[str, Any] | None=None, check: bool=True) -> int:
-        """Create a record and return its id; unknown or read-only fields are refused first (crm.lead.add)."""
+        """Create a record, return its id; unknown or read-only keys refused (crm.lead.add, crm.lead.fields)."""
         return await self._client.run(self.calls.add(fields, params=params, check=check))
 
     async def add_many(self, items: Sequence[Lead | Mapping[str, Any]], *, params: Mapping[str, Any] | None=None, progress: bool=False) -> BulkResult:
-        """Create many records; the result gives each input item's new id or error (crm.lead.add)."""
+        """Create many records; the result gives each item's new id or error (crm.lead.add, crm.lead.fields)."""
         return await self._client.run(self.calls.add_many(items, params=params, progress=progress))
 
     @cached_property
@@ -789,32 +791,32 @@ class AsyncLeadAPI:
         return await self._client.run(self.calls.get(id))
 
     async def get_many(self, ids: Iterable[int], *, select: Iterable[str] | None=None) -> builtins.list[Lead]:
-        """The records with these ids, in the order given; ids not found are left out (crm.lead.list)."""
+        """The records with these ids in the order given, found ones only (crm.lead.list, crm.lead.fields)."""
         return await self._client.run(self.calls.get_many(ids, select=select))
 
     @overload
-    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> AsyncIterator[Lead]: ...
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False, check: bool=True) -> AsyncIterator[Lead]: ...
     @overload
-    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> AsyncIterator[dict[str, Any]]: ...
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True], check: bool=True) -> AsyncIterator[dict[str, Any]]: ...
     @overload
-    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> AsyncIterator[Lead | dict[str, Any]]: ...
-    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> AsyncIterator[Lead] | AsyncIterator[dict[str, Any]]:
-        """Every matching record, streamed page by page; ``raw=True``: the portal's dicts (crm.lead.list)."""
-        return cast("AsyncIterator[Lead] | AsyncIterator[dict[str, Any]]", self._client.stream(cast(Any, self.calls.iter_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False, check: bool=True) -> AsyncIterator[Lead | dict[str, Any]]: ...
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False, check: bool=True) -> AsyncIterator[Lead] | AsyncIterator[dict[str, Any]]:
+        """Every matching record, streamed; ``raw=True``: the portal's dicts (crm.lead.list, crm.lead.fields)."""
+        return cast("AsyncIterator[Lead] | AsyncIterator[dict[str, Any]]", self._client.stream(cast(Any, self.calls.iter_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw, check=check))))
 
-    async def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0) -> Page[Lead]:
-        """One page of up to 50 records, with ``total`` and ``next`` (crm.lead.list)."""
-        return await self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start))
+    async def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0, check: bool=True) -> Page[Lead]:
+        """One page of up to 50 records, with ``total`` and ``next`` (crm.lead.list, crm.lead.fields)."""
+        return await self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start, check=check))
 
     @overload
-    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> builtins.list[Lead]: ...
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False, check: bool=True) -> RowList[Lead]: ...
     @overload
-    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> builtins.list[dict[str, Any]]: ...
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True], check: bool=True) -> RowList[dict[str, Any]]: ...
     @overload
-    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[Lead] | builtins.list[dict[str, Any]]: ...
-    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[Lead] | builtins.list[dict[str, Any]]:
-        """Every matching record in one list; ``raw=True``: the portal's dicts (crm.lead.list)."""
-        return cast("builtins.list[Lead] | builtins.list[dict[str, Any]]", await self._client.run(cast(Any, self.calls.list_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False, check: bool=True) -> RowList[Lead] | RowList[dict[str, Any]]: ...
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False, check: bool=True) -> RowList[Lead] | RowList[dict[str, Any]]:
+        """All matching records (``.to_dataframe()``); ``raw=True``: dicts (crm.lead.list, crm.lead.fields)."""
+        return cast("RowList[Lead] | RowList[dict[str, Any]]", await self._client.run(cast(Any, self.calls.list_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw, check=check))))
 
     @cached_property
     def productrows(self) -> AsyncLeadProductRowsAPI:
@@ -822,11 +824,11 @@ class AsyncLeadAPI:
         return AsyncLeadProductRowsAPI(self._client, self.calls.productrows)
 
     async def update(self, id: int, fields: Lead | Mapping[str, Any], *, params: Mapping[str, Any] | None=None, check: bool=True) -> bool:
-        """Change the given fields of a record; the others stay as they are (crm.lead.update)."""
+        """Change the given fields of a record; the others stay as they are (crm.lead.update, crm.lead.fields)."""
         return await self._client.run(self.calls.update(id, fields, params=params, check=check))
 
     async def update_many(self, changes: Mapping[int, Lead | Mapping[str, Any]] | Sequence[tuple[int, Lead | Mapping[str, Any]]], *, progress: bool=False) -> BulkResult:
-        """Update many records (``{id: fields}``); the result gives each one's outcome (crm.lead.update)."""
+        """Update many records (``{id: fields}``); gives each one's outcome (crm.lead.update, crm.lead.fields)."""
         return await self._client.run(self.calls.update_many(changes, progress=progress))
 
     @cached_property
@@ -923,7 +925,7 @@ class AsyncPresetAPI:
         return await self._client.run(self.calls.fields_of(preset_id))
 
     async def for_country(self, country_id: int, *, active_only: bool=False) -> builtins.list[Preset]:
-        """Every preset of a country (Russia is 1; see ``countries()``) (crm.requisite.preset.list)."""
+        """Every preset of a country (Russia: 1) (crm.requisite.preset.list, crm.requisite.preset.fields)."""
         return await self._client.run(self.calls.for_country(country_id, active_only=active_only))
 
     async def get(self, id: int) -> Preset:
@@ -931,28 +933,28 @@ class AsyncPresetAPI:
         return await self._client.run(self.calls.get(id))
 
     @overload
-    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> AsyncIterator[Preset]: ...
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False, check: bool=True) -> AsyncIterator[Preset]: ...
     @overload
-    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> AsyncIterator[dict[str, Any]]: ...
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True], check: bool=True) -> AsyncIterator[dict[str, Any]]: ...
     @overload
-    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> AsyncIterator[Preset | dict[str, Any]]: ...
-    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> AsyncIterator[Preset] | AsyncIterator[dict[str, Any]]:
-        """Every matching record, streamed page by page; ``raw=True``: the portal's dicts (crm.requisite.preset.list)."""
-        return cast("AsyncIterator[Preset] | AsyncIterator[dict[str, Any]]", self._client.stream(cast(Any, self.calls.iter_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False, check: bool=True) -> AsyncIterator[Preset | dict[str, Any]]: ...
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False, check: bool=True) -> AsyncIterator[Preset] | AsyncIterator[dict[str, Any]]:
+        """Every matching record, streamed; ``raw=True``: the portal's dicts (crm.requisite.preset.list, crm.requisite.preset.fields)."""
+        return cast("AsyncIterator[Preset] | AsyncIterator[dict[str, Any]]", self._client.stream(cast(Any, self.calls.iter_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw, check=check))))
 
-    async def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0) -> Page[Preset]:
-        """One page of up to 50 records, with ``total`` and ``next`` (crm.requisite.preset.list)."""
-        return await self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start))
+    async def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0, check: bool=True) -> Page[Preset]:
+        """One page of up to 50 records, with ``total`` and ``next`` (crm.requisite.preset.list, crm.requisite.preset.fields)."""
+        return await self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start, check=check))
 
     @overload
-    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> builtins.list[Preset]: ...
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False, check: bool=True) -> RowList[Preset]: ...
     @overload
-    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> builtins.list[dict[str, Any]]: ...
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True], check: bool=True) -> RowList[dict[str, Any]]: ...
     @overload
-    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[Preset] | builtins.list[dict[str, Any]]: ...
-    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[Preset] | builtins.list[dict[str, Any]]:
-        """Every matching record in one list; ``raw=True``: the portal's dicts (crm.requisite.preset.list)."""
-        return cast("builtins.list[Preset] | builtins.list[dict[str, Any]]", await self._client.run(cast(Any, self.calls.list_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False, check: bool=True) -> RowList[Preset] | RowList[dict[str, Any]]: ...
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False, check: bool=True) -> RowList[Preset] | RowList[dict[str, Any]]:
+        """All matching records (``.to_dataframe()``); ``raw=True``: dicts (crm.requisite.preset.list, crm.requisite.preset.fields)."""
+        return cast("RowList[Preset] | RowList[dict[str, Any]]", await self._client.run(cast(Any, self.calls.list_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw, check=check))))
 
 
 class AsyncRequisiteAPI:
@@ -964,7 +966,7 @@ class AsyncRequisiteAPI:
         self.calls = calls
 
     async def add(self, fields: Requisite | Mapping[str, Any], *, check: bool=True) -> int:
-        """Create a record and return its id; unknown or read-only fields are refused first (crm.requisite.add)."""
+        """Create a record, return its id; unknown or read-only keys refused (crm.requisite.add, crm.requisite.fields)."""
         return await self._client.run(self.calls.add(fields, check=check))
 
     @cached_property
@@ -981,7 +983,7 @@ class AsyncRequisiteAPI:
         return await self._client.run(self.calls.fields())
 
     async def for_owner(self, entity_type_id: int, entity_id: int) -> builtins.list[Requisite]:
-        """Every requisite of a company (4) or contact (3) (crm.requisite.list)."""
+        """Every requisite of a company (4) or contact (3) (crm.requisite.list, crm.requisite.fields)."""
         return await self._client.run(self.calls.for_owner(entity_type_id, entity_id))
 
     async def get(self, id: int) -> Requisite:
@@ -989,33 +991,33 @@ class AsyncRequisiteAPI:
         return await self._client.run(self.calls.get(id))
 
     @overload
-    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> AsyncIterator[Requisite]: ...
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False, check: bool=True) -> AsyncIterator[Requisite]: ...
     @overload
-    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> AsyncIterator[dict[str, Any]]: ...
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True], check: bool=True) -> AsyncIterator[dict[str, Any]]: ...
     @overload
-    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> AsyncIterator[Requisite | dict[str, Any]]: ...
-    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> AsyncIterator[Requisite] | AsyncIterator[dict[str, Any]]:
-        """Every matching record, streamed page by page; ``raw=True``: the portal's dicts (crm.requisite.list)."""
-        return cast("AsyncIterator[Requisite] | AsyncIterator[dict[str, Any]]", self._client.stream(cast(Any, self.calls.iter_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False, check: bool=True) -> AsyncIterator[Requisite | dict[str, Any]]: ...
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False, check: bool=True) -> AsyncIterator[Requisite] | AsyncIterator[dict[str, Any]]:
+        """Every matching record, streamed; ``raw=True``: the portal's dicts (crm.requisite.list, crm.requisite.fields)."""
+        return cast("AsyncIterator[Requisite] | AsyncIterator[dict[str, Any]]", self._client.stream(cast(Any, self.calls.iter_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw, check=check))))
 
     @cached_property
     def link(self) -> AsyncRequisiteLinkAPI:
         """Which requisites a deal, quote or invoice uses (crm.requisite.link.*)."""
         return AsyncRequisiteLinkAPI(self._client, self.calls.link)
 
-    async def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0) -> Page[Requisite]:
-        """One page of up to 50 records, with ``total`` and ``next`` (crm.requisite.list)."""
-        return await self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start))
+    async def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0, check: bool=True) -> Page[Requisite]:
+        """One page of up to 50 records, with ``total`` and ``next`` (crm.requisite.list, crm.requisite.fields)."""
+        return await self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start, check=check))
 
     @overload
-    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> builtins.list[Requisite]: ...
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False, check: bool=True) -> RowList[Requisite]: ...
     @overload
-    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> builtins.list[dict[str, Any]]: ...
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True], check: bool=True) -> RowList[dict[str, Any]]: ...
     @overload
-    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[Requisite] | builtins.list[dict[str, Any]]: ...
-    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[Requisite] | builtins.list[dict[str, Any]]:
-        """Every matching record in one list; ``raw=True``: the portal's dicts (crm.requisite.list)."""
-        return cast("builtins.list[Requisite] | builtins.list[dict[str, Any]]", await self._client.run(cast(Any, self.calls.list_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False, check: bool=True) -> RowList[Requisite] | RowList[dict[str, Any]]: ...
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False, check: bool=True) -> RowList[Requisite] | RowList[dict[str, Any]]:
+        """All matching records (``.to_dataframe()``); ``raw=True``: dicts (crm.requisite.list, crm.requisite.fields)."""
+        return cast("RowList[Requisite] | RowList[dict[str, Any]]", await self._client.run(cast(Any, self.calls.list_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw, check=check))))
 
     @cached_property
     def preset(self) -> AsyncPresetAPI:
@@ -1023,7 +1025,7 @@ class AsyncRequisiteAPI:
         return AsyncPresetAPI(self._client, self.calls.preset)
 
     async def update(self, id: int, fields: Requisite | Mapping[str, Any], *, check: bool=True) -> bool:
-        """Change the given fields of a record; the others stay as they are (crm.requisite.update)."""
+        """Change the given fields of a record; the others stay as they are (crm.requisite.update, crm.requisite.fields)."""
         return await self._client.run(self.calls.update(id, fields, check=check))
 
     @cached_property
@@ -1049,28 +1051,28 @@ class AsyncRequisiteLinkAPI:
         return await self._client.run(self.calls.get(entity_type_id, entity_id))
 
     @overload
-    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> AsyncIterator[RequisiteLink]: ...
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False, check: bool=True) -> AsyncIterator[RequisiteLink]: ...
     @overload
-    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> AsyncIterator[dict[str, Any]]: ...
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True], check: bool=True) -> AsyncIterator[dict[str, Any]]: ...
     @overload
-    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> AsyncIterator[RequisiteLink | dict[str, Any]]: ...
-    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> AsyncIterator[RequisiteLink] | AsyncIterator[dict[str, Any]]:
-        """Every matching record, streamed page by page; ``raw=True``: the portal's dicts (crm.requisite.link.list)."""
-        return cast("AsyncIterator[RequisiteLink] | AsyncIterator[dict[str, Any]]", self._client.stream(cast(Any, self.calls.iter_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False, check: bool=True) -> AsyncIterator[RequisiteLink | dict[str, Any]]: ...
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False, check: bool=True) -> AsyncIterator[RequisiteLink] | AsyncIterator[dict[str, Any]]:
+        """Every matching record, streamed; ``raw=True``: the portal's dicts (crm.requisite.link.list, crm.requisite.link.fields)."""
+        return cast("AsyncIterator[RequisiteLink] | AsyncIterator[dict[str, Any]]", self._client.stream(cast(Any, self.calls.iter_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw, check=check))))
 
-    async def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0) -> Page[RequisiteLink]:
-        """One page of up to 50 records, with ``total`` and ``next`` (crm.requisite.link.list)."""
-        return await self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start))
+    async def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0, check: bool=True) -> Page[RequisiteLink]:
+        """One page of up to 50 records, with ``total`` and ``next`` (crm.requisite.link.list, crm.requisite.link.fields)."""
+        return await self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start, check=check))
 
     @overload
-    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False) -> builtins.list[RequisiteLink]: ...
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[False]=False, check: bool=True) -> RowList[RequisiteLink]: ...
     @overload
-    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True]) -> builtins.list[dict[str, Any]]: ...
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: Literal[True], check: bool=True) -> RowList[dict[str, Any]]: ...
     @overload
-    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[RequisiteLink] | builtins.list[dict[str, Any]]: ...
-    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False) -> builtins.list[RequisiteLink] | builtins.list[dict[str, Any]]:
-        """Every matching record in one list; ``raw=True``: the portal's dicts (crm.requisite.link.list)."""
-        return cast("builtins.list[RequisiteLink] | builtins.list[dict[str, Any]]", await self._client.run(cast(Any, self.calls.list_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw))))
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False, check: bool=True) -> RowList[RequisiteLink] | RowList[dict[str, Any]]: ...
+    async def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None, progress: bool=False, raw: bool=False, check: bool=True) -> RowList[RequisiteLink] | RowList[dict[str, Any]]:
+        """All matching records (``.to_dataframe()``); ``raw=True``: dicts (crm.requisite.link.list, crm.requisite.link.fields)."""
+        return cast("RowList[RequisiteLink] | RowList[dict[str, Any]]", await self._client.run(cast(Any, self.calls.list_all(filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw, check=check))))
 
     async def register(self, entity_type_id: int, entity_id: int, *, requisite_id: int | None=None, bank_detail_id: int | None=None, mc_requisite_id: int | None=None, mc_bank_detail_id: int | None=None) -> bool:
         """Set the requisites an object uses; ``None`` means "not selected" (crm.requisite.link.register)."""
@@ -1126,8 +1128,8 @@ class AsyncStageHistoryAPI:
         """One page of up to 50 stage changes of one entity type (crm.stagehistory.list)."""
         return await self._client.run(self.calls.list(entity_type_id, filter=filter, select=select, order=order, start=start))
 
-    async def list_all(self, entity_type_id: int, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None) -> builtins.list[StageHistoryItem]:
-        """Every matching stage change in one list (crm.stagehistory.list)."""
+    async def list_all(self, entity_type_id: int, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None) -> RowList[StageHistoryItem]:
+        """Every matching stage change in one list, with ``.to_dataframe()`` (crm.stagehistory.list)."""
         return await self._client.run(self.calls.list_all(entity_type_id, filter=filter, select=select, order=order, limit=limit))
 
 
@@ -1248,10 +1250,14 @@ class AsyncUserAPI:
         """The user the webhook or token acts as (user.current)."""
         return await self._client.run(self.calls.current())
 
-    async def get(self, *, filter: Mapping[str, Any] | None=None, sort: str | None=None, order: str | None=None, start: int=0) -> Page[User]:
-        """One page of up to 50 users by filter (``UF_DEPARTMENT``, ``%LAST_NAME``, ...) (user.get)."""
-        return await self._client.run(self.calls.get(filter=filter, sort=sort, order=order, start=start))
+    async def fields(self) -> dict[str, FieldInfo]:
+        """The names and titles of the standard user fields (user.fields)."""
+        return await self._client.run(self.calls.fields())
 
-    async def search(self, *, filter: Mapping[str, Any] | None=None, sort: str | None=None, order: str | None=None, start: int=0) -> Page[User]:
-        """One page of users found by personal data (``{"FIND": "Ivan"}``) (user.search)."""
-        return await self._client.run(self.calls.search(filter=filter, sort=sort, order=order, start=start))
+    async def get(self, *, filter: Mapping[str, Any] | None=None, sort: str | None=None, order: str | None=None, start: int=0, check: bool=True) -> Page[User]:
+        """A page of up to 50 users by filter (``UF_DEPARTMENT``, ``%LAST_NAME``) (user.get, user.fields)."""
+        return await self._client.run(self.calls.get(filter=filter, sort=sort, order=order, start=start, check=check))
+
+    async def search(self, *, filter: Mapping[str, Any] | None=None, sort: str | None=None, order: str | None=None, start: int=0, check: bool=True) -> Page[User]:
+        """One page of users found by personal data (``{"FIND": "Ivan"}``) (user.search, user.fields)."""
+        return await self._client.run(self.calls.search(filter=filter, sort=sort, order=order, start=start, check=check))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..engine.async_engine import AsyncEngine
 
 if TYPE_CHECKING:
+    from ..protocol.call import Call
     from .async_api import AsyncCrmAPI, AsyncUserAPI
 
 __all__ = ["AsyncBitrix24"]
@@ -18,6 +20,12 @@ class AsyncBitrix24(AsyncEngine):
 
     Concurrent single calls are coalesced into ``batch`` requests (``coalesce=False`` to switch off).
     """
+
+    def _raw(self, method: str, params: Mapping[str, Any]) -> Call[Any]:
+        """A raw call; a known list method's filter/select/order names are checked before it is sent."""
+        from ..services.raw_lists import raw_call
+
+        return raw_call(method, params)
 
     @cached_property
     def crm(self) -> AsyncCrmAPI:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..engine.sync_engine import SyncEngine
 
 if TYPE_CHECKING:
+    from ..protocol.call import Call
     from .sync_api import CrmAPI, UserAPI
 
 __all__ = ["Bitrix24"]
@@ -20,6 +22,12 @@ class Bitrix24(SyncEngine):
     transport, e.g. the emulator's) or a ready ``http_client``; a client you pass is not closed by us.
     Typed calls live under ``.crm`` and ``.user``; any method is ``b24.call(method, params)``.
     """
+
+    def _raw(self, method: str, params: Mapping[str, Any]) -> Call[Any]:
+        """A raw call; a known list method's filter/select/order names are checked before it is sent."""
+        from ..services.raw_lists import raw_call
+
+        return raw_call(method, params)
 
     @cached_property
     def crm(self) -> CrmAPI:

@@ -19,6 +19,7 @@ from ..protocol.call import (
     Parallel,
     Step,
     Stream,
+    checks_of,
     drive_flow_async,
     drive_stream_async,
 )
@@ -98,6 +99,8 @@ class AsyncEngine(ClientBase):
             )
         self._owns_http = http_client is None
         self._http = http_client or httpx.AsyncClient(transport=transport, follow_redirects=False)
+        #: field descriptions being read now, by key: concurrent checks wait for one read, not one each
+        self._field_loads: dict[str, tuple[asyncio.AbstractEventLoop, asyncio.Future[Any]]] = {}
 
     @classmethod
     def from_env(cls, path: str | os.PathLike[str] | None = None, **kwargs: Any) -> Self:
@@ -107,11 +110,15 @@ class AsyncEngine(ClientBase):
     # ---------------------------------------------------------------------------------------- calls
     async def call(self, method: str, params: Mapping[str, Any] | None = None) -> Any:
         """Call any REST method and return its ``result``."""
-        return (await self._send(Call(method, params or {}))).result
+        call = self._raw(method, params or {})
+        await self._precheck((call,))
+        return (await self._send(call)).result
 
     async def call_full(self, method: str, params: Mapping[str, Any] | None = None) -> APIResponse:
         """Call any REST method; return the whole answer (``result``, ``total``, ``next``, ``time``)."""
-        return await self._send(Call(method, params or {}))
+        call = self._raw(method, params or {})
+        await self._precheck((call,))
+        return await self._send(call)
 
     @overload
     async def run(self, step: Call[T]) -> T: ...
@@ -120,6 +127,7 @@ class AsyncEngine(ClientBase):
     async def run(self, step: Call[T] | Flow[T]) -> T:
         """Execute a call, or pump a flow (a generator of calls) to its return value."""
         if isinstance(step, Call):
+            await self._precheck((step,))
             return self._value(step, await self._send(step))
         return await drive_flow_async(step, self._execute)
 
@@ -143,23 +151,49 @@ class AsyncEngine(ClientBase):
         halt: bool = False,
     ) -> list[Outcome[Any]] | dict[str, Outcome[Any]]:
         """Run calls in ``batch`` requests of 50: one outcome (value or error) per call, in order (batch)."""
-        outcomes = await drive_flow_async(Batch.of(calls, halt=halt).as_flow(), self._execute)
+        outcomes = await drive_flow_async(Batch.of(calls, halt=halt, raw=self._raw).as_flow(), self._execute)
         if isinstance(calls, Mapping):
             return {outcome.key: outcome for outcome in outcomes}
         return outcomes
 
+    async def _precheck(self, calls: Sequence[Call[Any]]) -> None:
+        """Run the calls' own checks (list field names) before any of them is sent."""
+        if any(call.checks is not None for call in calls):
+            await drive_flow_async(checks_of(calls), self._execute)
+
     async def _execute(self, step: Step) -> Any:
         if isinstance(step, Call):
+            await self._precheck((step,))
             return self._value(step, await self._send(step))
         if isinstance(step, Parallel):
+            await self._precheck(step.calls)
             return await self._parallel(step.calls)
         if isinstance(step, KnownFields):
             answered, fields = self._cached_fields(step)
-            if not answered:
-                fields = self._value(step.load, await self._send(step.load))
-                self.field_cache.put(step.key, fields)
-            return fields
+            if answered:
+                return fields
+            return await self._load_fields(step)
         return await drive_flow_async(step.as_flow(), self._execute)
+
+    async def _load_fields(self, step: KnownFields) -> Any:
+        """Read ``step``'s fields once for every check waiting on them now (the cache keeps the value)."""
+        loop = asyncio.get_running_loop()
+        running = self._field_loads.get(step.key)
+        if running is not None and running[0] is loop and not running[1].done():
+            return await asyncio.shield(running[1])
+
+        async def load() -> Any:
+            fields = self._value(step.load, await self._send(step.load))
+            self.field_cache.put(step.key, fields)
+            return fields
+
+        task = loop.create_task(load())
+        self._field_loads[step.key] = (loop, task)
+        try:
+            return await asyncio.shield(task)
+        finally:
+            if task.done() and self._field_loads.get(step.key, (None, None))[1] is task:
+                del self._field_loads[step.key]
 
     async def _parallel(self, calls: Sequence[Call[Any]]) -> list[Any]:
         gate = asyncio.Semaphore(max(1, self.max_concurrency))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 import httpx
@@ -90,6 +91,11 @@ class ClientBase:
         if call.describes is not None:
             self.field_cache.put(call.describes, value)
         return value
+
+    def _raw(self, method: str, params: Mapping[str, Any]) -> Call[Any]:
+        """A raw call (``call``, ``call_full``, a batch's ``(method, params)`` pair, ``Deferred.call``); the
+        typed clients attach the field checks of a known list method (``crm.deal.list`` ...)."""
+        return Call(method, params)
 
     def _cached_fields(self, step: KnownFields) -> tuple[bool, Any]:
         """``(True, fields)`` when the step is answered without a request (cached, or checks off)."""

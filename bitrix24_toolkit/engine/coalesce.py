@@ -236,7 +236,7 @@ class Deferred:
 
     def call(self, method: str, params: Mapping[str, Any] | None = None) -> Pending[Any]:
         """Queue any REST method; its ``result`` arrives when the block ends."""
-        return self.run(Call(method, params or {}))
+        return self.run(self._client._raw(method, params or {}))
 
     def run(self, call: Call[T]) -> Pending[T]:
         """Queue a typed call."""
@@ -249,6 +249,8 @@ class Deferred:
         queued, self._pending = self._pending, []
         if not queued:
             return
+        # the calls' own checks (a list call's field names) first: nothing is sent if one is refused
+        self._client._precheck([pending.call for pending in queued])
         keys = {id(pending): f"c{index}" for index, pending in enumerate(queued)}
         together, alone = _batchable(queued, lambda pending: pending.call)
         client = self._client

@@ -5,7 +5,7 @@ failure                            decision
 =================================  ======================================================================
 ``QUERY_LIMIT_EXCEEDED`` (503)     the call did not run: back off (growing, with jitter) and retry
 ``OPERATION_TIME_LIMIT`` (429)     the call did not run: wait until the method's budget resets, retry
-connection failed before sending   retry (nothing reached the portal)
+connection failed before sending   retry (nothing reached the portal); at most ``connect_retries`` times
 5xx, timeouts, resets, bad bodies  reads: retry; writes: :class:`OutcomeUnknownError`, **never repeated**
 ``OVERLOAD_LIMIT``, auth,          never retried
 permission, validation errors
@@ -34,7 +34,6 @@ from tenacity import (
     AsyncRetrying,
     RetryCallState,
     Retrying,
-    retry_if_exception,
     stop_after_attempt,
     stop_after_delay,
 )
@@ -66,6 +65,9 @@ class RetryPolicy:
     max_backoff: float = 30.0
     #: wait for an operating-time reset only this long; beyond it the 429 is raised
     max_reset_wait: float = 660.0
+    #: how often a connection that failed before anything was sent (refused, unknown host, connect
+    #: timeout) is tried again; ``None``: like any retryable failure, up to ``attempts - 1`` times
+    connect_retries: int | None = None
     sleep: Callable[[float], None] = time.sleep
     async_sleep: Callable[[float], Awaitable[None]] | None = None
 
@@ -86,6 +88,16 @@ class RetryPolicy:
                     f"RetryPolicy.{name} must be a finite number of seconds >= 0, not {value!r}"[:120],
                     field=name,
                 )
+        if self.connect_retries is not None and (
+            isinstance(self.connect_retries, bool)
+            or not isinstance(self.connect_retries, int)
+            or not 0 <= self.connect_retries <= 100
+        ):
+            given = repr(self.connect_retries)[:40]
+            raise InvalidInputError(
+                f"RetryPolicy.connect_retries must be None or an int from 0 to 100, not {given}",
+                field="connect_retries",
+            )
         if not callable(self.sleep) or (self.async_sleep is not None and not callable(self.async_sleep)):
             raise InvalidInputError("RetryPolicy.sleep and async_sleep must be functions", field="sleep")
 
@@ -116,7 +128,23 @@ class RetryPolicy:
             base = max(base, error.retry_after)
         return min(self.max_backoff, base) * (0.5 + random.random() / 2)  # jitter: 50-100 %
 
+    @staticmethod
+    def _not_connected(error: BaseException | None) -> bool:
+        return isinstance(error, TransportError) and not error.sent
+
     def _tenacity_options(self, method: str, read: bool) -> dict[str, Any]:
+        connect_failures = 0  # of this one call (a loop is made per call)
+
+        def retry(state: RetryCallState) -> bool:
+            nonlocal connect_failures
+            error = state.outcome.exception() if state.outcome is not None else None
+            if error is None or not self.retryable(error, read=read):
+                return False
+            if self.connect_retries is not None and self._not_connected(error):
+                connect_failures += 1
+                return connect_failures <= self.connect_retries
+            return True
+
         def wait(state: RetryCallState) -> float:
             error: BaseException | None = state.outcome.exception() if state.outcome is not None else None
             return self.wait_seconds(error, state.attempt_number)
@@ -124,17 +152,20 @@ class RetryPolicy:
         def before_sleep(state: RetryCallState) -> None:
             error = state.outcome.exception() if state.outcome is not None else None
             delay = state.next_action.sleep if state.next_action is not None else 0.0
+            most = self.attempts - 1
+            if self.connect_retries is not None and self._not_connected(error):
+                most = min(most, self.connect_retries)
             logger.warning(
                 "%s: %s; retry %d/%d in %.1f s",
                 method,
                 type(error).__name__,
                 state.attempt_number,
-                self.attempts - 1,
+                most,
                 delay,
             )
 
         return {
-            "retry": retry_if_exception(lambda exc: self.retryable(exc, read=read)),
+            "retry": retry,
             "wait": wait,
             "stop": stop_after_attempt(self.attempts) | stop_after_delay(self.max_total_wait),
             "before_sleep": before_sleep,

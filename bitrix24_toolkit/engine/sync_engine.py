@@ -12,7 +12,17 @@ import httpx
 
 from ..errors import Bitrix24Error, InvalidInputError
 from ..protocol.batch import Batch, Outcome
-from ..protocol.call import Call, Flow, KnownFields, Parallel, Step, Stream, drive_flow, drive_stream
+from ..protocol.call import (
+    Call,
+    Flow,
+    KnownFields,
+    Parallel,
+    Step,
+    Stream,
+    checks_of,
+    drive_flow,
+    drive_stream,
+)
 from ..protocol.envelope import APIResponse
 from .base import ClientBase
 from .coalesce import Deferred
@@ -82,11 +92,15 @@ class SyncEngine(ClientBase):
     # ---------------------------------------------------------------------------------------- calls
     def call(self, method: str, params: Mapping[str, Any] | None = None) -> Any:
         """Call any REST method and return its ``result``."""
-        return self._send(Call(method, params or {})).result
+        call = self._raw(method, params or {})
+        self._precheck((call,))
+        return self._send(call).result
 
     def call_full(self, method: str, params: Mapping[str, Any] | None = None) -> APIResponse:
         """Call any REST method; return the whole answer (``result``, ``total``, ``next``, ``time``)."""
-        return self._send(Call(method, params or {}))
+        call = self._raw(method, params or {})
+        self._precheck((call,))
+        return self._send(call)
 
     @overload
     def run(self, step: Call[T]) -> T: ...
@@ -95,6 +109,7 @@ class SyncEngine(ClientBase):
     def run(self, step: Call[T] | Flow[T]) -> T:
         """Execute a call, or pump a flow (a generator of calls) to its return value."""
         if isinstance(step, Call):
+            self._precheck((step,))
             return self._value(step, self._send(step))
         return drive_flow(step, self._execute)
 
@@ -118,7 +133,7 @@ class SyncEngine(ClientBase):
         halt: bool = False,
     ) -> list[Outcome[Any]] | dict[str, Outcome[Any]]:
         """Run calls in ``batch`` requests of 50: one outcome (value or error) per call, in order (batch)."""
-        outcomes = drive_flow(Batch.of(calls, halt=halt).as_flow(), self._execute)
+        outcomes = drive_flow(Batch.of(calls, halt=halt, raw=self._raw).as_flow(), self._execute)
         if isinstance(calls, Mapping):
             return {outcome.key: outcome for outcome in outcomes}
         return outcomes
@@ -127,10 +142,17 @@ class SyncEngine(ClientBase):
         """``with b24.deferred() as d:`` queued ``d.call(...)`` calls go out together in batches (batch)."""
         return Deferred(self)
 
+    def _precheck(self, calls: Sequence[Call[Any]]) -> None:
+        """Run the calls' own checks (list field names) before any of them is sent."""
+        if any(call.checks is not None for call in calls):
+            drive_flow(checks_of(calls), self._execute)
+
     def _execute(self, step: Step) -> Any:
         if isinstance(step, Call):
+            self._precheck((step,))
             return self._value(step, self._send(step))
         if isinstance(step, Parallel):
+            self._precheck(step.calls)
             return self._parallel(step.calls)
         if isinstance(step, KnownFields):
             answered, fields = self._cached_fields(step)

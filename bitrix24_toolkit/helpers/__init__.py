@@ -16,9 +16,12 @@ its own public names (the modules inside them are private):
 - :mod:`~bitrix24_toolkit.helpers.requisites`: requisites, presets, "my company", Russian identifiers;
 - :mod:`~bitrix24_toolkit.helpers.reports`: CSV files that spreadsheets open safely.
 
+:func:`to_dataframe` turns rows (models or raw dicts, any entity) into a pandas DataFrame with real dtypes.
+
 :func:`helper` and :class:`Helper` (:mod:`~bitrix24_toolkit.helpers.base`) are how a helper is written.
 """
 
+from ..models.frames import to_dataframe
 from .activities import (
     ActivityCounters,
     History,
@@ -241,6 +244,7 @@ __all__ = [
     "set_parent",
     "subsidiaries",
     "sync_subscriptions",
+    "to_dataframe",
     "upsert_requisite",
     "validate_account",
     "validate_bik",

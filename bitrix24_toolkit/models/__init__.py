@@ -18,6 +18,7 @@ from .requisites import (
     Requisite,
     RequisiteLink,
 )
+from .row_list import RowList
 from .userfield import EnumItem, UserField
 from .values import CrmRef, Date, DateTime, Int, LinkId, Money, YesNo
 
@@ -53,6 +54,7 @@ __all__ = [
     "ProductRow",
     "Requisite",
     "RequisiteLink",
+    "RowList",
     "StageHistoryItem",
     "Status",
     "StatusEntityType",

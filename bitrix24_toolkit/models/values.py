@@ -4,6 +4,10 @@ Reference 1.6: legacy CRM methods send ids and numbers as strings (``"ID": "123"
 ``"OPPORTUNITY": "15000.00"``), flags as ``"Y"``/``"N"``, empty dates as ``""`` and empty links as
 ``null`` or ``"0"``; ``crm.item.*`` sends real ints. Each annotated type below accepts every form and
 serialises back to the one the portal expects on write.
+
+The wire forms are JSON-mode serialisers (``when_used="json"``): ``model_dump()`` keeps Python values
+(``Decimal``, ``datetime``, ``date``, ``bool``), while ``to_api()`` and ``model_dump(mode="json")`` give
+``"Y"``/``"N"``, ``"184000.00"`` and ISO 8601 strings.
 """
 
 from __future__ import annotations
@@ -64,8 +68,8 @@ def _dump_yes_no(value: bool | None) -> str | None:
     return None if value is None else ("Y" if value else "N")
 
 
-#: ``"Y"``/``"N"`` on the wire, ``bool`` in Python.
-YesNo = Annotated[bool | None, PlainSerializer(_dump_yes_no)]
+#: ``"Y"``/``"N"`` on the wire (JSON mode), ``bool`` in Python.
+YesNo = Annotated[bool | None, PlainSerializer(_dump_yes_no, when_used="json")]
 
 
 # --------------------------------------------------------------------------------------- numbers
@@ -129,8 +133,8 @@ def _dump_decimal(value: Decimal | None) -> str | None:
 Int = Annotated[int | None, "Bitrix24 number"]
 #: A link id where ``"0"`` means "no link".
 LinkId = Annotated[int | None, BeforeValidator(parse_link_id)]
-#: A decimal sent as ``"15000.00"``; written back as an exact decimal string.
-Money = Annotated[Decimal | None, PlainSerializer(_dump_decimal)]
+#: A decimal sent as ``"15000.00"``; a ``Decimal`` in Python, written back as an exact decimal string.
+Money = Annotated[Decimal | None, PlainSerializer(_dump_decimal, when_used="json")]
 
 
 # ------------------------------------------------------------------------------------------ dates
@@ -168,10 +172,10 @@ def _dump_iso(value: dt.date | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-#: An ISO 8601 datetime; ``""`` reads as None.
-DateTime = Annotated[dt.datetime | None, PlainSerializer(_dump_iso)]
+#: An ISO 8601 datetime; ``""`` reads as None; a ``datetime`` in Python, ISO 8601 on the wire.
+DateTime = Annotated[dt.datetime | None, PlainSerializer(_dump_iso, when_used="json")]
 #: A date; datetime strings are cut to their date.
-Date = Annotated[dt.date | None, BeforeValidator(parse_date), PlainSerializer(_dump_iso)]
+Date = Annotated[dt.date | None, BeforeValidator(parse_date), PlainSerializer(_dump_iso, when_used="json")]
 
 
 # ------------------------------------------------------------------------------------ crm links

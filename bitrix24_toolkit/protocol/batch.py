@@ -16,7 +16,7 @@ decided here too (:func:`is_read_call`), since a ``batch`` is a read only when e
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Generic, TypeVar
 
@@ -30,7 +30,7 @@ from ..errors import (
     short_repr,
     with_method,
 )
-from .call import Call, Flow, Parallel
+from .call import Call, Flow, Parallel, checks_of
 from .encoding import encode_php_query
 from .envelope import MAX_TOTAL, APIResponse, TimeInfo, batch_sub_error, named, snippet_of, unreadable_result
 from .rows import chunked
@@ -168,13 +168,14 @@ class Batch:
         | Mapping[str, Call[Any] | tuple[str, Mapping[str, Any]]],
         *,
         halt: bool = False,
+        raw: Callable[[str, Mapping[str, Any]], Call[Any]] = Call,
     ) -> Batch:
-        """A batch of typed calls and/or plain ``(method, params)`` pairs."""
+        """A batch of typed calls and/or plain ``(method, params)`` pairs (made into calls by ``raw``)."""
         if isinstance(calls, Mapping):
-            return cls({str(k): _as_call(v) for k, v in calls.items()}, halt)
+            return cls({str(k): _as_call(v, raw) for k, v in calls.items()}, halt)
         if isinstance(calls, str | bytes) or not isinstance(calls, Sequence):
             raise InvalidInputError("batch calls must be a list or a dict of calls", field="calls")
-        return cls([_as_call(c) for c in calls], halt)
+        return cls([_as_call(c, raw) for c in calls], halt)
 
     def as_flow(self) -> Flow[list[Outcome[Any]]]:
         """Run the batch: chunks of 50, independent chunks concurrently (halted batches in order)."""
@@ -370,12 +371,16 @@ def plan_batch(batch: Batch) -> list[BatchChunk]:
     return chunks
 
 
-def _as_call(value: Call[Any] | tuple[str, Mapping[str, Any]]) -> Call[Any]:
+def _as_call(
+    value: Call[Any] | tuple[str, Mapping[str, Any]], raw: Callable[[str, Mapping[str, Any]], Call[Any]]
+) -> Call[Any]:
     if isinstance(value, Call):
         return value
     if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], str):
         params = value[1] if value[1] is not None else {}
-        return Call(value[0], params)
+        if not isinstance(params, Mapping):
+            return Call(value[0], params)  # refused by Call with its own message
+        return raw(value[0], params)
     raise InvalidInputError(
         f"a batch entry must be a Call or a (method, params) pair, not {short_repr(value, 120)}",
         field="calls",
@@ -392,6 +397,7 @@ def _not_run(chunk: BatchChunk) -> list[Outcome[Any]]:
 
 def run_batch(batch: Batch) -> Flow[list[Outcome[Any]]]:
     """The flow of a batch: one outcome per call in input order, whatever happened to its chunk."""
+    yield from checks_of(call for _, call in batch.items())  # a list call's field names, before anything
     chunks = plan_batch(batch)
     requests = [chunk.call() for chunk in chunks]  # bad params raise here, before anything is sent
     outcomes: list[Outcome[Any]] = []

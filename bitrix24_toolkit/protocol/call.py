@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping, Sequence
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Generator,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeAlias, TypeVar, runtime_checkable
 
@@ -20,6 +29,7 @@ __all__ = [
     "Pump",
     "Step",
     "Stream",
+    "checks_of",
     "collect",
     "drive_flow",
     "drive_flow_async",
@@ -83,6 +93,10 @@ class Call(Generic[T_co]):
     #: for ``*.fields`` calls: the key of what the value describes (``crm.deal``); the running client keeps
     #: the fresh value in its own field cache, which checks writes (see :class:`KnownFields`)
     describes: str | None = None
+    #: checks to run before the call is sent (a flow that may yield :class:`KnownFields` and raises
+    #: :class:`~bitrix24_toolkit.errors.InvalidInputError`): a list call's filter, select and order keys
+    #: against the portal's fields. Every executor runs them first, also for a call inside a batch.
+    checks: Callable[[], Generator[Any, Any, None]] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         validate_method(self.method)
@@ -91,6 +105,13 @@ class Call(Generic[T_co]):
                 f"{self.method}: params must be a mapping (dict), not {type(self.params).__name__}",
                 field="params",
             )
+
+
+def checks_of(calls: Iterable[Call[Any]]) -> Generator[Any, Any, None]:
+    """The checks of these calls, one after another (a flow: run it before sending any of them)."""
+    for call in calls:
+        if call.checks is not None:
+            yield from call.checks()
 
 
 @dataclass(frozen=True, slots=True)

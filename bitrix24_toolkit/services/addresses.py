@@ -53,6 +53,8 @@ def _parse_types(response: APIResponse) -> dict[int, str]:
 class AddressCalls(ListFamily[Address]):
     """Addresses of requisites and leads, keyed by type and owner (crm.address.*)."""
 
+    _checks_names: ClassVar[bool] = True  # the *.list page: filter/select/order by *.fields names
+
     rest_name: ClassVar[str] = "crm.address"
     model = Address
     _id_field: ClassVar[str | None] = None  # addresses have no id: offset paging
@@ -60,7 +62,7 @@ class AddressCalls(ListFamily[Address]):
 
     # ------------------------------------------------------------------------------------- reads
     def by_type(self, entity_type_id: int, entity_id: int) -> Flow[dict[int, Address]]:
-        """The addresses of one owner (8 = requisite, 1 = lead) by type id (crm.address.list)."""
+        """An owner's addresses (8 requisite, 1 lead) by type id (crm.address.list, crm.address.fields)."""
         owner = {
             "ENTITY_TYPE_ID": ensure_id(entity_type_id, "entity_type_id"),
             "ENTITY_ID": ensure_id(entity_id, "entity_id"),
@@ -88,13 +90,13 @@ class AddressCalls(ListFamily[Address]):
         return data
 
     def add(self, fields: Address | Mapping[str, Any], *, check: bool = True) -> Flow[bool]:
-        """Add an address; ``fields`` carry the key (TYPE_ID, ENTITY_TYPE_ID, ENTITY_ID) (crm.address.add)."""
+        """Add an address, keyed by TYPE_ID/ENTITY_TYPE_ID/ENTITY_ID (crm.address.add, crm.address.fields)."""
         data = yield from self._checked(fields, updating=False, check=check)
         done: bool = yield Call("crm.address.add", {"fields": data}, parse=parse_bool)
         return done
 
     def update(self, fields: Address | Mapping[str, Any], *, check: bool = True) -> Flow[bool]:
-        """Change an address found by the key inside ``fields``; other values stay (crm.address.update)."""
+        """Change the address keyed in ``fields``; others stay (crm.address.update, crm.address.fields)."""
         data = yield from self._checked(fields, updating=True, check=check)
         done: bool = yield Call("crm.address.update", {"fields": data}, parse=parse_bool)
         return done

@@ -18,7 +18,6 @@ from .userfields import CompanyUserFieldCalls, ContactUserFieldCalls, DealUserFi
 __all__ = ["CompanyCalls", "ContactCalls", "DealCalls", "LeadCalls"]
 
 
-
 class LeadCalls(EntityCalls[Lead]):
     """Leads: potential sales before qualification (crm.lead.*)."""
 
@@ -46,6 +45,7 @@ class ContactCalls(EntityCalls[Contact]):
 
     rest_name: ClassVar[str] = "crm.contact"
     model = Contact
+    _not_listed: ClassVar[frozenset[str]] = frozenset({"FACE_ID"})  # not on crm-contact-fields.md
 
     @cached_property
     def userfield(self) -> ContactUserFieldCalls:
@@ -58,6 +58,8 @@ class CompanyCalls(EntityCalls[Company]):
 
     rest_name: ClassVar[str] = "crm.company"
     model = Company
+    #: crm-company-fields.md lists neither (companies have only UTM_SOURCE)
+    _not_listed: ClassVar[frozenset[str]] = frozenset({"SOURCE_ID", "SOURCE_DESCRIPTION"})
 
     @cached_property
     def userfield(self) -> CompanyUserFieldCalls:

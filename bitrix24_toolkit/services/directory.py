@@ -20,6 +20,7 @@ from .common import (
     translate_filter,
     translate_order,
 )
+from .query_safety import declared_names, query_checks
 from .shapes import unwrap, unwrap_rows
 
 __all__ = ["CategoryCalls", "StatusCalls", "deal_stage_directory"]
@@ -64,7 +65,8 @@ class StatusCalls:
             params["filter"] = translate_filter(Status, filter)
         if order is not None:
             params["order"] = translate_order(Status, order)
-        return Call("crm.status.list", params, parse=_statuses, read_only=True)
+        checks = query_checks("crm.status.list", params, self.fields(), standard=declared_names(Status))
+        return Call("crm.status.list", params, parse=_statuses, read_only=True, checks=checks)
 
     def stages(self, entity_id: str) -> Call[builtins.list[Status]]:
         """The rows of one directory (``STATUS``, ``DEAL_STAGE_1`` ...) by ``SORT`` (crm.status.list)."""
@@ -114,7 +116,7 @@ class StatusCalls:
 
     def fields(self) -> Call[dict[str, FieldInfo]]:
         """Descriptions of directory row fields (crm.status.fields)."""
-        return Call("crm.status.fields", {}, parse=parse_field_map, read_only=True)
+        return Call("crm.status.fields", {}, parse=parse_field_map, read_only=True, describes="crm.status")
 
     def entity_types(self) -> Call[builtins.list[StatusEntityType]]:
         """The portal's directories, deal funnels' stage directories included (crm.status.entity.types)."""

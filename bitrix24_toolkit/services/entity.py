@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from ..errors import InvalidInputError
 from ..models.crm import CrmEntity
@@ -33,6 +33,8 @@ _HINTS = {"LEAD_ID": "set the lead link with crm.item.add (leadId), as the lead 
 class EntityCalls(ListFamily[M]):
     """Calls of one classic CRM object kind."""
 
+    _checks_names: ClassVar[bool] = True  # the *.list page: filter/select/order by *.fields names
+
     def _parse_one(self, response: Any) -> M:
         return self.model.model_validate(response.result)
 
@@ -42,7 +44,7 @@ class EntityCalls(ListFamily[M]):
         return Call(f"{self.rest_name}.get", {"id": ensure_id(id)}, parse=self._parse_one, read_only=True)
 
     def get_many(self, ids: Iterable[int], *, select: Iterable[str] | None = None) -> Flow[builtins.list[M]]:
-        """The records with these ids, in the order given; ids not found are left out ({rest}.list)."""
+        """The records with these ids in the order given, found ones only ({rest}.list, {rest}.fields)."""
         wanted = [ensure_id(value, "ids") for value in ensure_list(ids, "ids")]
         calls = [
             self.list(filter={"@ID": chunk}, select=select)
@@ -84,7 +86,7 @@ class EntityCalls(ListFamily[M]):
     def add(
         self, fields: M | Mapping[str, Any], *, params: Mapping[str, Any] | None = None, check: bool = True
     ) -> Flow[int]:
-        """Create a record and return its id; unknown or read-only fields are refused first ({rest}.add)."""
+        """Create a record, return its id; unknown or read-only keys refused ({rest}.add, {rest}.fields)."""
         data = yield from self._checked(self._prepare(fields), updating=False, check=check, params=params)
         body: dict[str, Any] = {"fields": data}
         if params:
@@ -100,7 +102,7 @@ class EntityCalls(ListFamily[M]):
         params: Mapping[str, Any] | None = None,
         check: bool = True,
     ) -> Flow[bool]:
-        """Change the given fields of a record; the others stay as they are ({rest}.update)."""
+        """Change the given fields of a record; the others stay as they are ({rest}.update, {rest}.fields)."""
         record_id = ensure_id(id)
         data = yield from self._checked(self._prepare(fields), updating=True, check=check, params=params)
         body: dict[str, Any] = {"id": record_id, "fields": data}
@@ -120,7 +122,7 @@ class EntityCalls(ListFamily[M]):
         params: Mapping[str, Any] | None = None,
         progress: bool = False,
     ) -> Flow[BulkResult]:
-        """Create many records; the result gives each input item's new id or error ({rest}.add)."""
+        """Create many records; the result gives each item's new id or error ({rest}.add, {rest}.fields)."""
         prepared = [self._prepare(item) for item in ensure_list(items, "items", "dicts of fields")]
         merged: dict[str, Any] = {key: None for data in prepared for key in data}
         yield from self._checked(merged, updating=False, check=True, params=params)  # every key, one check
@@ -139,7 +141,7 @@ class EntityCalls(ListFamily[M]):
         *,
         progress: bool = False,
     ) -> Flow[BulkResult]:
-        """Update many records (``{id: fields}``); the result gives each one's outcome ({rest}.update)."""
+        """Update many records (``{id: fields}``); gives each one's outcome ({rest}.update, {rest}.fields)."""
         pairs = (
             builtins.list(changes.items())
             if isinstance(changes, Mapping)

@@ -17,10 +17,19 @@ from ..errors import InvalidInputError
 from ..models.meta import FieldInfo
 from ..protocol.call import Call, Flow, KnownFields
 
-__all__ = ["IMPORT_FIELDS", "check_fields", "checked", "known_fields"]
+__all__ = ["IMPORT_FIELDS", "check_fields", "checked", "did_you_mean", "known_fields"]
 
 #: System fields companies and contacts may write with ``params={"IMPORT": "Y"}`` (reference 5.2).
 IMPORT_FIELDS: Final = frozenset({"DATE_CREATE", "DATE_MODIFY", "CREATED_BY_ID", "MODIFY_BY_ID"})
+
+
+def did_you_mean(name: str, names: Iterable[str]) -> str:
+    """``"; did you mean 'STAGE_ID'?"`` for the valid name nearest to ``name`` (any case), or ``""``."""
+    by_lower: dict[str, str] = {}
+    for candidate in names:
+        by_lower.setdefault(str(candidate).lower(), str(candidate))
+    choices = difflib.get_close_matches(str(name).lower(), list(by_lower), n=1, cutoff=0.6)
+    return f"; did you mean {by_lower[choices[0]]!r}?" if choices else ""
 
 
 def check_fields(
@@ -37,10 +46,10 @@ def check_fields(
     for key in data:
         info = known.get(key)
         if info is None:
-            choices = difflib.get_close_matches(key.upper(), list(known), n=1, cutoff=0.6)
-            nearest = f"; did you mean {choices[0]!r}?" if choices else ""
             raise InvalidInputError(
-                f"{where}: unknown field {key!r} (the portal would silently ignore it){nearest}", field=key
+                f"{where}: unknown field {key!r} (the portal would silently ignore it)"
+                f"{did_you_mean(key, known)}",
+                field=key,
             )
         if key in allow:
             continue

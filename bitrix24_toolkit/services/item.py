@@ -10,7 +10,7 @@ attribute names (``stage_id``), legacy names (``STAGE_ID``) or crm.item names (`
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any, ClassVar
 
 from ..errors import InvalidInputError, ResponseFormatError, short_repr
@@ -47,6 +47,8 @@ _ORIGINAL = {"useOriginalUfNames": "Y"}
 
 class ItemCalls(ListFamily[CrmEntity]):
     """Objects of one CRM kind through the universal methods (``b24.crm.item(2)`` for deals) (crm.item.*)."""
+
+    _checks_names: ClassVar[bool] = True  # the *.list page: filter/select/order by *.fields names
 
     rest_name: ClassVar[str] = "crm.item"
     _wrapper: ClassVar[str | None] = "items"
@@ -101,6 +103,19 @@ class ItemCalls(ListFamily[CrmEntity]):
             params["order"] = {legacy_to_camel(self.entity_type_id, k): v for k, v in checked_order.items()}
         return params
 
+    def _standard_names(self) -> Collection[str]:
+        """None: crm.item kinds lack some legacy fields (address parts, ``web`` ...), so every name is
+        checked against crm.item.fields."""
+        return frozenset()
+
+    def _valid_names(self, known: Mapping[str, FieldInfo]) -> Collection[str]:
+        """crm.item.list names: crm.item.fields keys (``stageId``) and custom fields' ``UF_CRM_*`` codes."""
+        names = set(known)
+        names.update(
+            info.upper_name for name, info in known.items() if name.startswith("uf") and info.upper_name
+        )
+        return names
+
     # ---------------------------------------------------------------------------------- parsing
     def _parse_row(self, row: Mapping[str, Any]) -> CrmEntity:
         return self.model.model_validate(item_to_legacy(self.entity_type_id, row))
@@ -128,7 +143,7 @@ class ItemCalls(ListFamily[CrmEntity]):
     def get_many(
         self, ids: Iterable[int], *, select: Iterable[str] | None = None
     ) -> Flow[builtins.list[CrmEntity]]:
-        """The items with these ids, in the order given; ids not found are left out (crm.item.list)."""
+        """The items with these ids in the order given, found ones only (crm.item.list, crm.item.fields)."""
         wanted = [ensure_id(value, "ids") for value in ensure_list(ids, "ids")]
         found: dict[int, CrmEntity] = {}
         for chunk in chunked(sorted(set(wanted)), PAGE_SIZE):
@@ -180,7 +195,7 @@ class ItemCalls(ListFamily[CrmEntity]):
         return legacy_to_item(self.entity_type_id, data, updating=updating)
 
     def add(self, fields: CrmEntity | Mapping[str, Any], *, check: bool = True) -> Flow[CrmEntity]:
-        """Create an item (``lead_id`` writable) and return it as the portal saved it (crm.item.add)."""
+        """Create an item (``lead_id`` writable); returns it as saved (crm.item.add, crm.item.fields)."""
         data = yield from self._checked(fields, updating=False, check=check)
         params = {"entityTypeId": self.entity_type_id, "fields": data, **_ORIGINAL}
         item: CrmEntity = yield Call("crm.item.add", params, parse=self._parse_one)
@@ -189,7 +204,7 @@ class ItemCalls(ListFamily[CrmEntity]):
     def update(
         self, id: int, fields: CrmEntity | Mapping[str, Any], *, check: bool = True
     ) -> Flow[CrmEntity]:
-        """Change the given fields (a deal's funnel too) and return the item (crm.item.update)."""
+        """Change fields (a deal's funnel too); returns the item (crm.item.update, crm.item.fields)."""
         item_id = ensure_id(id)
         data = yield from self._checked(fields, updating=True, check=check)
         params = {"entityTypeId": self.entity_type_id, "id": item_id, "fields": data, **_ORIGINAL}

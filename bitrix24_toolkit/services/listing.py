@@ -8,19 +8,20 @@ differs: the model, where the rows sit in the answer, the field rows are keyed b
 
 from __future__ import annotations
 
-import builtins
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Generator, Iterable, Mapping
 from typing import Any, ClassVar, Generic, Literal, TypeVar, overload
 
 from ..errors import InvalidInputError, short_repr
 from ..models.base import BitrixModel
-from ..models.meta import Page
+from ..models.meta import FieldInfo, Page
+from ..models.row_list import RowList
 from ..protocol.call import Call, Flow, Stream, collect
 from ..protocol.envelope import APIResponse
 from ..protocol.rows import rows_of
 from .common import list_params
 from .paging import iterate, raw_row_id
 from .progress import track
+from .query_safety import declared_names, query_checks
 
 __all__ = ["ListFamily", "page_call", "page_parser", "stream_rows"]
 
@@ -49,6 +50,7 @@ def page_call(
     *,
     start: int | None = 0,
     wrapper: str | None = None,
+    checks: Callable[[], Generator[Any, Any, None]] | None = None,
 ) -> Call[Page[R]]:
     """One page of a list method, from row ``start`` (``None``: the parameter is left out) (a read)."""
     if start is not None and (
@@ -58,7 +60,7 @@ def page_call(
             f"start must be a row offset, an int >= 0 (such as 50), not {short_repr(start)}", field="start"
         )
     body = dict(params) if start is None else {**params, "start": start}
-    return Call(method, body, parse=page_parser(parse_row, wrapper=wrapper), read_only=True)
+    return Call(method, body, parse=page_parser(parse_row, wrapper=wrapper), read_only=True, checks=checks)
 
 
 def _model_id(row: BitrixModel) -> int | None:
@@ -76,9 +78,25 @@ def stream_rows(
     limit: int | None = None,
     raw: bool = False,
     progress: bool = False,
+    checks: Callable[[], Generator[Any, Any, None]] | None = None,
 ) -> Stream[Any]:
     """Every row of a list method, streamed: keyset by ``id_field`` unless ordered otherwise, offset pages
-    when the rows have no id (``id_field=None``); ``raw=True`` gives the portal's dicts unparsed."""
+    when the rows have no id (``id_field=None``); ``raw=True`` gives the portal's dicts unparsed;
+    ``checks`` (the names of ``params``, see :mod:`.query_safety`) run before the first request."""
+    if checks is not None:
+        return _checked_first(
+            checks,
+            stream_rows(
+                method,
+                params,
+                parse_row,
+                wrapper=wrapper,
+                id_field=id_field,
+                limit=limit,
+                raw=raw,
+                progress=progress,
+            ),
+        )
     by_offset = id_field is None
     rows: Stream[Any]
     if raw:
@@ -107,6 +125,11 @@ def stream_rows(
     return track(rows, method, enabled=True) if progress else rows
 
 
+def _checked_first(checks: Callable[[], Generator[Any, Any, None]], rows: Stream[Any]) -> Stream[Any]:
+    yield from checks()
+    yield from rows
+
+
 class ListFamily(Generic[R]):
     """``list``/``iter_all``/``list_all`` of ``{rest_name}.list`` for a record model ``R``."""
 
@@ -118,9 +141,36 @@ class ListFamily(Generic[R]):
     _id_field: ClassVar[str | None] = "ID"
     #: the order used when the caller gives none (an offset scan needs a stable one)
     _default_order: ClassVar[Mapping[str, str] | None] = None
+    #: whether the ``filter``/``select``/``order`` names are checked against the service's ``fields()``
+    #: (its ``*.list`` page says those are the names it takes) before a list call is sent
+    _checks_names: ClassVar[bool] = False
+    #: names the model declares that the kind's ``*.fields`` page does not list (so they are checked)
+    _not_listed: ClassVar[frozenset[str]] = frozenset()
 
     def _list_method(self) -> str:
         return f"{self.rest_name}.list"
+
+    def _names_load(self) -> Call[dict[str, FieldInfo]] | None:
+        """The ``*.fields`` call whose names a list call may use (``None``: names are not checked)."""
+        fields = getattr(self, "fields", None) if self._checks_names else None
+        return fields() if callable(fields) else None
+
+    def _valid_names(self, known: Mapping[str, FieldInfo]) -> Collection[str]:
+        """The names a list call may use, from the fields the portal describes."""
+        return set(known)
+
+    def _standard_names(self) -> Collection[str]:
+        """Names the model declares (documented standard fields): valid on every portal, never checked."""
+        return declared_names(self.model) - self._not_listed
+
+    def _checks(self, params: Mapping[str, Any]) -> Callable[[], Generator[Any, Any, None]] | None:
+        return query_checks(
+            self._list_method(),
+            params,
+            self._names_load(),
+            names=self._valid_names,
+            standard=self._standard_names(),
+        )
 
     def _list_params(
         self,
@@ -140,10 +190,18 @@ class ListFamily(Generic[R]):
         select: Iterable[str] | None = None,
         order: Mapping[str, str] | None = None,
         start: int = 0,
+        check: bool = True,
     ) -> Call[Page[R]]:
-        """One page of up to 50 records, with ``total`` and ``next`` ({rest}.list)."""
+        """One page of up to 50 records, with ``total`` and ``next`` ({rest}.list, {rest}.fields)."""
         params = self._list_params(filter, select, order)
-        return page_call(self._list_method(), params, self._parse_row, start=start, wrapper=self._wrapper)
+        return page_call(
+            self._list_method(),
+            params,
+            self._parse_row,
+            start=start,
+            wrapper=self._wrapper,
+            checks=self._checks(params) if check else None,
+        )
 
     @overload
     def iter_all(
@@ -155,6 +213,7 @@ class ListFamily(Generic[R]):
         limit: int | None = None,
         progress: bool = False,
         raw: Literal[False] = False,
+        check: bool = True,
     ) -> Stream[R]: ...
     @overload
     def iter_all(
@@ -166,6 +225,7 @@ class ListFamily(Generic[R]):
         limit: int | None = None,
         progress: bool = False,
         raw: Literal[True],
+        check: bool = True,
     ) -> Stream[dict[str, Any]]: ...
     @overload
     def iter_all(
@@ -177,6 +237,7 @@ class ListFamily(Generic[R]):
         limit: int | None = None,
         progress: bool = False,
         raw: bool = False,
+        check: bool = True,
     ) -> Stream[R] | Stream[dict[str, Any]]: ...
     def iter_all(
         self,
@@ -187,17 +248,20 @@ class ListFamily(Generic[R]):
         limit: int | None = None,
         progress: bool = False,
         raw: bool = False,
+        check: bool = True,
     ) -> Stream[R] | Stream[dict[str, Any]]:
-        """Every matching record, streamed page by page; ``raw=True``: the portal's dicts ({rest}.list)."""
+        """Every matching record, streamed; ``raw=True``: the portal's dicts ({rest}.list, {rest}.fields)."""
+        params = self._list_params(filter, select, order or self._default_order)
         return stream_rows(
             self._list_method(),
-            self._list_params(filter, select, order or self._default_order),
+            params,
             self._parse_row,
             wrapper=self._wrapper,
             id_field=self._id_field,
             limit=limit,
             raw=raw,
             progress=progress,
+            checks=self._checks(params) if check else None,
         )
 
     @overload
@@ -210,7 +274,8 @@ class ListFamily(Generic[R]):
         limit: int | None = None,
         progress: bool = False,
         raw: Literal[False] = False,
-    ) -> Flow[builtins.list[R]]: ...
+        check: bool = True,
+    ) -> Flow[RowList[R]]: ...
     @overload
     def list_all(
         self,
@@ -221,7 +286,8 @@ class ListFamily(Generic[R]):
         limit: int | None = None,
         progress: bool = False,
         raw: Literal[True],
-    ) -> Flow[builtins.list[dict[str, Any]]]: ...
+        check: bool = True,
+    ) -> Flow[RowList[dict[str, Any]]]: ...
     @overload
     def list_all(
         self,
@@ -232,7 +298,8 @@ class ListFamily(Generic[R]):
         limit: int | None = None,
         progress: bool = False,
         raw: bool = False,
-    ) -> Flow[builtins.list[R]] | Flow[builtins.list[dict[str, Any]]]: ...
+        check: bool = True,
+    ) -> Flow[RowList[R]] | Flow[RowList[dict[str, Any]]]: ...
     def list_all(
         self,
         *,
@@ -242,9 +309,16 @@ class ListFamily(Generic[R]):
         limit: int | None = None,
         progress: bool = False,
         raw: bool = False,
-    ) -> Flow[builtins.list[R]] | Flow[builtins.list[dict[str, Any]]]:
-        """Every matching record in one list; ``raw=True``: the portal's dicts ({rest}.list)."""
+        check: bool = True,
+    ) -> Flow[RowList[R]] | Flow[RowList[dict[str, Any]]]:
+        """All matching records (``.to_dataframe()``); ``raw=True``: dicts ({rest}.list, {rest}.fields)."""
         stream: Stream[Any] = self.iter_all(
-            filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw
+            filter=filter, select=select, order=order, limit=limit, progress=progress, raw=raw, check=check
         )
-        return collect(stream)
+        model = self.model
+
+        def gather() -> Flow[RowList[Any]]:
+            rows = yield from collect(stream)
+            return RowList(rows, model=model)
+
+        return gather()

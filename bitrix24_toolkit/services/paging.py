@@ -99,6 +99,9 @@ def iterate(
         )
     base = dict(params)
     flt = dict(base.pop("filter", None) or {})
+    if any(str(key).lower() == "logic" for key in flt):
+        # an OR at the top would OR the planner's id bounds too (crm.item.list): keep it as one group
+        flt = {"0": flt}
     order = base.pop("order", None)
     base.pop("start", None)
     select = base.get("select")

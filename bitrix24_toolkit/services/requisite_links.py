@@ -43,6 +43,8 @@ def _optional_id(value: int | None, name: str) -> int:
 class RequisiteLinkCalls(ListFamily[RequisiteLink]):
     """Which requisites and bank details a deal, quote or invoice uses."""
 
+    _checks_names: ClassVar[bool] = True  # the *.list page: filter/select/order by *.fields names
+
     rest_name: ClassVar[str] = "crm.requisite.link"
     model = RequisiteLink
     _id_field: ClassVar[str | None] = None  # links have no id: offset paging

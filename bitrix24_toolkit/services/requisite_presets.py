@@ -27,6 +27,8 @@ def _parse_countries(response: APIResponse) -> list[Country]:
 class PresetCalls(ListFamily[Preset]):
     """Requisite templates: which ``RQ_*`` fields the form of a country shows (crm.requisite.preset.*)."""
 
+    _checks_names: ClassVar[bool] = True  # the *.list page: filter/select/order by *.fields names
+
     rest_name: ClassVar[str] = "crm.requisite.preset"
     model = Preset
 
@@ -40,7 +42,7 @@ class PresetCalls(ListFamily[Preset]):
         )
 
     def for_country(self, country_id: int, *, active_only: bool = False) -> Flow[builtins.list[Preset]]:
-        """Every preset of a country (Russia is 1; see ``countries()``) (crm.requisite.preset.list)."""
+        """Every preset of a country (Russia: 1) (crm.requisite.preset.list, crm.requisite.preset.fields)."""
         flt: dict[str, Any] = {"COUNTRY_ID": ensure_id(country_id, "country_id")}
         if active_only:
             flt["ACTIVE"] = "Y"

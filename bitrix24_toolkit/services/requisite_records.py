@@ -21,6 +21,8 @@ R = TypeVar("R", bound=BitrixModel)
 class RecordCalls(ListFamily[R]):
     """CRUD calls of an id-keyed legacy record kind (requisites, bank details)."""
 
+    _checks_names: ClassVar[bool] = True  # the *.list page: filter/select/order by *.fields names
+
     #: keys exempt from field safety (accepted by the portal though absent from ``*.fields``)
     unchecked: ClassVar[tuple[str, ...]] = ()
     #: advice appended to the refusal of a read-only or immutable key
@@ -61,13 +63,13 @@ class RecordCalls(ListFamily[R]):
         return data
 
     def add(self, fields: R | Mapping[str, Any], *, check: bool = True) -> Flow[int]:
-        """Create a record and return its id; unknown or read-only fields are refused first ({rest}.add)."""
+        """Create a record, return its id; unknown or read-only keys refused ({rest}.add, {rest}.fields)."""
         data = yield from self._checked(fields, updating=False, check=check)
         new_id: int = yield Call(f"{self.rest_name}.add", {"fields": data}, parse=parse_int_result)
         return new_id
 
     def update(self, id: int, fields: R | Mapping[str, Any], *, check: bool = True) -> Flow[bool]:
-        """Change the given fields of a record; the others stay as they are ({rest}.update)."""
+        """Change the given fields of a record; the others stay as they are ({rest}.update, {rest}.fields)."""
         record_id = ensure_id(id)
         data = yield from self._checked(fields, updating=True, check=check)
         done: bool = yield Call(

@@ -58,7 +58,7 @@ class BankDetailCalls(RecordCalls[BankDetail]):
         _require(data, "ENTITY_ID", f"{self.rest_name}.add")
 
     def for_requisite(self, requisite_id: int) -> Flow[builtins.list[BankDetail]]:
-        """Every bank detail of one requisite (crm.requisite.bankdetail.list)."""
+        """A requisite's bank details (crm.requisite.bankdetail.list, crm.requisite.bankdetail.fields)."""
         return self.list_all(filter={"ENTITY_ID": ensure_id(requisite_id, "requisite_id")})
 
 
@@ -91,7 +91,7 @@ class RequisiteCalls(RecordCalls[Requisite]):
         # NAME is documented as required too; the check is left to the portal (tolerant, unconfirmed).
 
     def for_owner(self, entity_type_id: int, entity_id: int) -> Flow[builtins.list[Requisite]]:
-        """Every requisite of a company (4) or contact (3) (crm.requisite.list)."""
+        """Every requisite of a company (4) or contact (3) (crm.requisite.list, crm.requisite.fields)."""
         owner_filter = {
             "ENTITY_TYPE_ID": ensure_owner_type(entity_type_id),
             "ENTITY_ID": ensure_id(entity_id, "entity_id"),

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from functools import cached_property
-from typing import Any
 
-from ..models.meta import Page, User
-from ..protocol.call import Call
 from .activity import ActivityCalls
 from .addresses import AddressCalls
 from .crm_kinds import CompanyCalls, ContactCalls, DealCalls, LeadCalls
 from .directory import CategoryCalls, StatusCalls
 from .duplicates import DuplicateCalls
 from .item import ItemCalls
-from .listing import page_call
 from .requisites import RequisiteCalls
 from .stagehistory import StageHistoryCalls
 from .timeline import TimelineCalls
+from .users import UserCalls
 
 __all__ = ["CrmCalls", "UserCalls"]
 
@@ -87,45 +83,3 @@ class CrmCalls:
     def duplicate(self) -> DuplicateCalls:
         """Duplicate search by phone or e-mail (crm.duplicate.*)."""
         return DuplicateCalls()
-
-
-class UserCalls:
-    """Employees (scope ``user``)."""
-
-    def current(self) -> Call[User]:
-        """The user the webhook or token acts as (user.current)."""
-        return Call("user.current", {}, parse=lambda r: User.model_validate(r.result), read_only=True)
-
-    def get(
-        self,
-        *,
-        filter: Mapping[str, Any] | None = None,
-        sort: str | None = None,
-        order: str | None = None,
-        start: int = 0,
-    ) -> Call[Page[User]]:
-        """One page of up to 50 users by filter (``UF_DEPARTMENT``, ``%LAST_NAME``, ...) (user.get)."""
-        return page_call("user.get", _user_params(filter, sort, order), User.model_validate, start=start)
-
-    def search(
-        self,
-        *,
-        filter: Mapping[str, Any] | None = None,
-        sort: str | None = None,
-        order: str | None = None,
-        start: int = 0,
-    ) -> Call[Page[User]]:
-        """One page of users found by personal data (``{"FIND": "Ivan"}``) (user.search)."""
-        return page_call("user.search", _user_params(filter, sort, order), User.model_validate, start=start)
-
-
-def _user_params(filter: Mapping[str, Any] | None, sort: str | None, order: str | None) -> dict[str, Any]:
-    """user.get's request: ``FILTER``, ``SORT`` (a field) and ``ORDER`` (ASC/DESC) (user-get.md)."""
-    params: dict[str, Any] = {}
-    if filter:
-        params["FILTER"] = dict(filter)
-    if sort:
-        params["SORT"] = sort
-    if order:
-        params["ORDER"] = order
-    return params

@@ -7,12 +7,12 @@ name ``stage_id``): they are sent under the name the entity type uses.
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
 from ..models.directory import StageHistoryItem
 from ..models.meta import Page
+from ..models.row_list import RowList
 from ..protocol.call import Call, Flow, Stream, collect
 from .common import ensure_id, split_operator, translate_filter, translate_order, translate_select
 from .listing import page_call, stream_rows
@@ -104,6 +104,12 @@ class StageHistoryCalls:
         select: Iterable[str] | None = None,
         order: Mapping[str, str] | None = None,
         limit: int | None = None,
-    ) -> Flow[builtins.list[StageHistoryItem]]:
-        """Every matching stage change in one list (crm.stagehistory.list)."""
-        return collect(self.iter_all(entity_type_id, filter=filter, select=select, order=order, limit=limit))
+    ) -> Flow[RowList[StageHistoryItem]]:
+        """Every matching stage change in one list, with ``.to_dataframe()`` (crm.stagehistory.list)."""
+        stream = self.iter_all(entity_type_id, filter=filter, select=select, order=order, limit=limit)
+
+        def gather() -> Flow[RowList[StageHistoryItem]]:
+            rows = yield from collect(stream)
+            return RowList(rows, model=StageHistoryItem)
+
+        return gather()

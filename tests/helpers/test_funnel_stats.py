@@ -107,9 +107,10 @@ def test_breakdown_by_responsible() -> None:
 
 def test_breakdown_by_local_month_with_labels() -> None:
     result = breakdown(DEALS, STAGES, "month", labels={"2026-01": "January"})
-    rows = {r.key: r for r in result.rows}
-    # deals 1-5 (January, all open); 6-10 (February: 3 won, 2 lost -> 3/5)
+    rows = {r.label: r for r in result.rows}
+    # deals 1-5 (January, all open); 6-10 (February: 3 won, 2 lost -> 3/5); keys stay the months
     assert list(rows) == ["January", "2026-02"]
+    assert [r.key for r in result.rows] == ["2026-01", "2026-02"]
     assert (rows["January"].total, rows["January"].open, rows["January"].win_rate) == (5, 5, None)
     assert (rows["2026-02"].won, rows["2026-02"].lost, rows["2026-02"].win_rate) == (3, 2, 0.6)
 
@@ -148,12 +149,16 @@ def test_lead_funnel_by_status_and_source() -> None:
     # 2 of 7 leads have a deal (lead 99 is not among them)
     assert (result.leads, result.with_deal) == (7, 2)
     assert result.deal_rate == pytest.approx(2 / 7)
-    # by source, most leads first, then by name: CALL 3 (2 converted, 1 with deal, 1 junk), WEB 3, unknown 1
+    # by source, most leads first, then by code: CALL 3 (2 converted, 1 with deal, 1 junk), WEB 3, none 1
     assert [(r.source_id, r.leads, r.converted, r.with_deal, r.junk) for r in result.by_source] == [
         ("CALL", 3, 2, 1, 1),
         ("WEB", 3, 1, 1, 0),
-        ("unknown", 1, 0, 0, 1),
+        ("", 1, 0, 0, 1),
     ]
+    # without a directory the codes are the names; no source reads "(no source)"
+    assert [r.name for r in result.by_source] == ["CALL", "WEB", "(no source)"]
+    named = lead_stats(leads, LEAD_STATUSES, [3, 4], source_names={"WEB": "Веб-сайт"})
+    assert [r.name for r in named.by_source] == ["CALL", "Веб-сайт", "(no source)"]
     assert [r.deal_rate for r in result.by_source] == pytest.approx([1 / 3, 1 / 3, 0.0])
 
 

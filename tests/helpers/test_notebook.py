@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from bitrix24_toolkit.testing.emulator import Emulator
+
 NOTEBOOK = Path(__file__).parents[2] / "examples" / "notebooks" / "funnel.ipynb"
 
 nbformat = pytest.importorskip("nbformat", reason="the dev extra (nbformat) is not installed")
@@ -46,8 +48,17 @@ def test_the_funnel_notebook_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
     assert not [o for o in outputs if o.get("output_type") == "error"]
     html = [o["data"]["text/html"] for o in outputs if "text/html" in o.get("data", {})]
-    assert any("Funnel 0:" in h and "<table" in h for h in html)  # the snapshot's own table
+    portal = Emulator.demo(limits="off")  # the names the notebook must show, as the portal answers them
+    funnel = portal.call("crm.category.get", {"entityTypeId": 2, "id": 0})[1]["result"]["category"]["name"]
+    people = [f"{u['NAME']} {u['LAST_NAME']}" for u in portal.call("user.get", {})[1]["result"]]
+    sources = {
+        r["NAME"] for r in portal.call("crm.status.list", {"filter": {"ENTITY_ID": "SOURCE"}})[1]["result"]
+    }
+    assert any(f"<caption>{funnel}: " in h and "<table" in h for h in html)  # the snapshot, titled by name
     assert any("amount RUB" in h for h in html)  # the DataFrame
+    assert any("user id" in h and all(p in h for p in people[:3]) for h in html)  # people by name
+    assert any("<caption>Leads:" in h and len({s for s in sources if s in h}) >= 5 for h in html)
+    assert not any("{}" in h for h in html)
     images = [o["data"]["image/png"] for o in outputs if "image/png" in o.get("data", {})]
     assert len(images) == 1
     assert base64.b64decode(images[0])[:8] == b"\x89PNG\r\n\x1a\n"

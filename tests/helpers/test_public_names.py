@@ -32,7 +32,7 @@ GROUPS = (
     "reports",
 )
 
-#: every name ``bitrix24_toolkit.helpers`` exports (107 as before the grouping by capability, + 3 since)
+#: every name ``bitrix24_toolkit.helpers`` exports (107 as before the grouping by capability, + 4 since)
 EXPORTED = frozenset(
     [
         *"""
@@ -57,12 +57,14 @@ EXPORTED = frozenset(
         "safe_cell",
         "write_csv",
         "write_rows",
+        # issue 17: rows to pandas with real dtypes
+        "to_dataframe",
     ]
 )
 
 
 def test_every_name_exported_before_is_exported_unchanged() -> None:
-    assert len(EXPORTED) == 110
+    assert len(EXPORTED) == 111
     assert set(helpers.__all__) == EXPORTED
     assert len(helpers.__all__) == len(set(helpers.__all__))
     assert all(hasattr(helpers, name) for name in helpers.__all__)

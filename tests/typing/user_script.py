@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any, assert_type
 
 from bitrix24_toolkit import AsyncBitrix24, Bitrix24
-from bitrix24_toolkit.models import Company, Deal, Lead, Page, Requisite, User
+from bitrix24_toolkit.models import Company, Deal, Lead, Page, Requisite, RowList, User
 from bitrix24_toolkit.protocol.batch import Outcome
 from bitrix24_toolkit.services.bulk import BulkResult
 
@@ -16,8 +16,11 @@ def sync_script(b24: Bitrix24) -> None:
     assert_type(deal, Deal)
     assert_type(deal.opportunity, Decimal | None)
     assert_type(b24.crm.lead.list(filter={">ID": 5}), Page[Lead])
-    assert_type(b24.crm.company.list_all(), list[Company])
-    assert_type(b24.crm.company.list_all(raw=True), list[dict[str, Any]])
+    assert_type(b24.crm.company.list_all(), RowList[Company])
+    assert_type(b24.crm.company.list_all().to_dataframe(), Any)  # a pandas DataFrame (pandas has no stubs)
+    assert_type(b24.crm.company.list_all(raw=True), RowList[dict[str, Any]])
+    plain: list[Company] = b24.crm.company.list_all()  # still a list
+    assert_type(plain, list[Company])
     for row in b24.crm.deal.iter_all(raw=True):
         assert_type(row, dict[str, Any])
     assert_type(b24.crm.deal.add({"TITLE": "x"}), int)
@@ -30,7 +33,7 @@ def sync_script(b24: Bitrix24) -> None:
 
 async def async_script(b24: AsyncBitrix24) -> None:
     assert_type(await b24.crm.deal.get(5), Deal)
-    assert_type(await b24.crm.deal.list_all(limit=10), list[Deal])
+    assert_type(await b24.crm.deal.list_all(limit=10), RowList[Deal])
     async for deal in b24.crm.deal.iter_all():
         assert_type(deal, Deal)
     assert_type(await b24.user.current(), User)

@@ -1,38 +1,88 @@
-"""``docs/api.md``: one line per typed method (REST name -> Python call -> return type)."""
+"""``docs/api.md``: every client method with its signature, return type, description and REST methods.
+
+Both come from the factory's first docstring line: the text is the description, the parentheses that end it
+name the REST method(s) the call sends (``{rest}`` resolved to the family, e.g. ``crm.deal``), several
+separated by ``, ``. The page is a list, not a table: Material's ``code { word-break: break-word }`` lets
+a cramped table column split ``crm.requisite.bankdetail.list`` mid-name, a paragraph only breaks at spaces.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from .introspect import factories, members
 
-__all__ = ["REST_NAME", "render_api_doc"]
+__all__ = ["REST_METHOD", "REST_NAME", "ApiEntry", "api_entries", "render_api_doc", "rest_methods"]
 
-_ROOTS = (("b24.crm", "CrmCalls"), ("b24.user", "UserCalls"))
-#: the REST method named in parentheses at the end of a docstring line
+#: the roots of the client: ``b24.crm`` and ``b24.user``
+ROOTS = (("b24.crm", "CrmCalls"), ("b24.user", "UserCalls"))
+#: the REST method(s) named in parentheses at the end of a docstring line
 REST_NAME = re.compile(r"\(([^()]*)\)\.?$")
+#: one REST method name: lower-case dotted words (``crm.deal.list``, ``crm.duplicate.findbycomm``)
+REST_METHOD = re.compile(r"[a-z][a-z0-9]*(?:\.[a-z][a-z0-9_]*)+")
+_RST_CODE = re.compile(r"``(.+?)``")
 
 
-def _doc_rows(path: str, cls: type, by_name: dict[str, type], rows: list[tuple[str, str, str, str]]) -> None:
+@dataclass(frozen=True)
+class ApiEntry:
+    """One client method as the reference shows it."""
+
+    namespace: str  # ``b24.crm.deal`` / ``b24.crm.item(entity_type_id)``
+    name: str  # ``list_all``
+    params: str  # ``*, filter, select, order, limit, progress, raw``
+    returns: str  # with ``Bitrix24`` (``Iterator[Deal]`` for streams)
+    description: str  # the docstring line without its REST part, as markdown
+    rest: tuple[str, ...]  # the REST methods it calls, in the docstring's order
+
+    @property
+    def path(self) -> str:
+        """``b24.crm.deal.list_all``."""
+        return f"{self.namespace}.{self.name}"
+
+
+def rest_methods(doc: str) -> tuple[str, tuple[str, ...]]:
+    """A first docstring line split into (description, REST methods); no parentheses: ``(doc, ())``."""
+    found = REST_NAME.search(doc)
+    if found is None:
+        return doc.strip(), ()
+    names = tuple(name.strip() for name in found.group(1).split(","))
+    return doc[: found.start()].rstrip(" ;:,"), names
+
+
+def _markdown(text: str) -> str:
+    text = _RST_CODE.sub(lambda m: f"`{m.group(1)}`", text)
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def _params(args: str) -> str:
+    names = (part.split(":")[0].split("=")[0].strip() for part in _split_args(args))
+    return ", ".join(name for name in names if name != "self")
+
+
+def _collect(namespace: str, cls: type, by_name: dict[str, type], out: list[ApiEntry]) -> None:
     for member in members(cls):
-        rest = REST_NAME.search(member.doc)
-        rest_name = rest.group(1) if rest else ""
-        params = ", ".join(
-            part.split(":")[0].split("=")[0].strip()
-            for part in _split_args(member.args)
-            if part.split(":")[0].strip() != "self"
-        )
         if member.kind == "child":
             child = by_name.get(member.returns)
             if child is not None:
-                _doc_rows(f"{path}.{member.name}", child, by_name, rows)
+                _collect(f"{namespace}.{member.name}", child, by_name, out)
         elif member.kind == "namespace":
             child = by_name.get(member.returns.split("[", 1)[0])
             if child is not None:
-                _doc_rows(f"{path}.{member.name}({params})", child, by_name, rows)
+                _collect(f"{namespace}.{member.name}({_params(member.args)})", child, by_name, out)
         else:
             returns = f"Iterator[{member.returns}]" if member.kind == "stream" else member.returns
-            rows.append((path, rest_name, f"{path}.{member.name}({params})", returns))
+            description, rest = rest_methods(member.doc)
+            out.append(
+                ApiEntry(
+                    namespace,
+                    member.name,
+                    _params(member.args),
+                    returns.replace("builtins.", ""),
+                    _markdown(description) if description else "",
+                    rest,
+                )
+            )
 
 
 def _split_args(args: str) -> list[str]:
@@ -52,32 +102,55 @@ def _split_args(args: str) -> list[str]:
     return parts
 
 
+def api_entries() -> list[ApiEntry]:
+    """Every client method under ``b24.crm`` and ``b24.user``, in the order of the page."""
+    by_name = {cls.__name__: cls for cls in factories()}
+    entries: list[ApiEntry] = []
+    for namespace, root in ROOTS:
+        _collect(namespace, by_name[root], by_name, entries)
+    return entries
+
+
+def _rest_line(entry: ApiEntry) -> str:
+    shown = []
+    for name in entry.rest:
+        note = ""
+        if name.endswith(".fields") and entry.name != "fields" and len(entry.rest) > 1:
+            note = " (the key check, once per client)"
+        shown.append(f"`{name}`{note}")
+    return "REST: " + ", ".join(shown)
+
+
 def render_api_doc() -> str:
-    """``docs/api.md``: one line per method: REST name -> Python call -> return type."""
-    classes = factories()
-    by_name = {cls.__name__: cls for cls in classes}
-    rows: list[tuple[str, str, str, str]] = []
-    for path, root in _ROOTS:
-        _doc_rows(path, by_name[root], by_name, rows)
+    """The text of ``docs/api.md``."""
+    entries = api_entries()
     lines = [
         "# API index",
         "",
-        "Every REST method the typed namespaces cover: the REST name, the Python call and what it returns",
-        "with `Bitrix24`. With `AsyncBitrix24` the same call is awaited (streams are `async for` iterators).",
-        "Any other method is one `b24.call(method, params)` away. Generated by",
-        "`python -m tools.codegen`; a test keeps it in step with the code.",
+        "Every method of the typed namespaces: what it does and the REST method it sends. `Bitrix24` and",
+        "`AsyncBitrix24` have the same methods: with `AsyncBitrix24` each call is awaited and a stream is an",
+        "`async for` iterator; the return type shown is the sync one. Any other REST method is one",
+        "`b24.call(method, params)` away.",
         "",
+        "A method that also lists a `*.fields` method checks the keys it is given: unknown or read-only",
+        "names are refused before any request. The client reads those fields once, on the first check of",
+        "that kind, then answers from its cache; list reads skip it for the standard names the model",
+        "declares, and `check=False` on a write or `check_fields=False` on the client turns it off",
+        "(see [Typed models](models.md)).",
+        "",
+        "Generated from the call factories by `python -m tools.codegen`; a test keeps it in step with the",
+        "code.",
     ]
     section = None
-    for path, rest, call, returns in rows:
-        top = ".".join(path.split("(")[0].split(".")[:3])
+    for entry in entries:
+        top = ".".join(entry.namespace.split("(")[0].split(".")[:3])
         if top != section:
             section = top
-            lines += [f"## `{top}`", "", "| REST method | Python | returns |", "|---|---|---|"]
-        lines.append(f"| `{rest}` | `{call}` | `{returns.replace('builtins.', '')}` |")
-    out: list[str] = []
-    for line in lines:  # a blank line before each new section heading
-        if line.startswith("## ") and out and out[-1] != "":
-            out.append("")
-        out.append(line)
-    return "\n".join(out) + "\n"
+            lines += ["", f"## `{top}`"]
+        lines += [
+            "",
+            f"- `{entry.path}({entry.params})` → `{entry.returns}`  ",
+            f"  {entry.description}  ",
+            f"  {_rest_line(entry)}",
+        ]
+    return "\n".join(lines) + "\n"

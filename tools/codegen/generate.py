@@ -186,8 +186,8 @@ def _import_lines(names: set[str], classes: list[type]) -> tuple[list[str], list
             relative = source.replace("bitrix24_toolkit.client.", ".").replace("bitrix24_toolkit.", "..")
             text = line.format(relative)
             if len(text) > 110:  # isort's wrapped form, as ruff expects
-                names = ",\n".join(f"    {n}" for n in sorted(imported, key=_isort_key))
-                text = f"from {relative} import (\n{names},\n)"
+                wrapped = ",\n".join(f"    {n}" for n in sorted(imported, key=_isort_key))
+                text = f"from {relative} import (\n{wrapped},\n)"
             local.append(text)
         else:
             stdlib.append(line.format(source))

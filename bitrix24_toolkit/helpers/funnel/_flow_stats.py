@@ -107,6 +107,7 @@ def flow(
     stages: Sequence[Stage],
     *,
     category_id: int = 0,
+    category_name: str = "",
     period: Period | None = None,
     deal_ids: Iterable[int] | None = None,
 ) -> FunnelFlow:
@@ -152,4 +153,5 @@ def flow(
         moved_in=tally.moved_in,
         moved_out=tally.moved_out,
         period=None if period is None else (period[0], period[1]),
+        category_name=category_name,
     )

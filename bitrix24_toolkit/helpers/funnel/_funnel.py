@@ -1,9 +1,11 @@
 """Funnel statistics of a portal: one flow of bounded reads, then the pure functions of
 :mod:`._stats` and :mod:`._flow_stats`.
 
-Reads: the stage directory (``crm.status.list``), the deals with only the fields needed (``crm.deal.list`` by
-keyset: 2,500 deals a request), and for :func:`funnel_flow` the deal stage history
-(``crm.stagehistory.list``, also by keyset). 20,000 deals with their history take a few dozen requests.
+Reads: the stage directory (``crm.status.list``) and the funnel's name (``crm.category.list``) in one batch,
+the deals with only the fields needed (``crm.deal.list`` by keyset: 2,500 deals a request), for
+:func:`funnel_flow` the deal stage history (``crm.stagehistory.list``, also by keyset), and for names one
+more batch (``user.get``: 50 users a call, 2,500 a request). 20,000 deals with their history take a few
+dozen requests.
 """
 
 from __future__ import annotations
@@ -16,11 +18,13 @@ from typing import Any
 from ...errors import InvalidInputError
 from ...models.directory import StageHistoryItem, Status
 from ...models.values import parse_datetime
+from ...protocol.batch import Batch, Outcome
 from ...protocol.call import Flow, collect
 from ...services import CrmCalls
 from ...services.directory import ensure_category_id
 from ..base import helper
 from ._flow_stats import StageEvent, flow
+from ._names import funnel_name, source_names, user_names, value_or
 from ._report import FunnelBreakdown, FunnelFlow, FunnelSnapshot, LeadFunnel, Stage
 from ._stats import DealRecord, LeadRecord, Period, breakdown, lead_stats, snapshot
 
@@ -160,14 +164,22 @@ def _deal_filter(
     return flt, chosen
 
 
+def _funnel_directory(category_id: int) -> Flow[tuple[list[Stage], str]]:
+    """A funnel's stages and name in one batch request (crm.status.list, crm.category.list)."""
+    crm = CrmCalls()
+    outcomes: list[Outcome[Any]] = yield Batch([crm.status.deal_stages(category_id), crm.category(2).list()])
+    stages, categories = outcomes
+    return [stage_of(s) for s in stages.unwrap()], funnel_name(value_or(categories, []), category_id)
+
+
 def _stages_and_deals(
     category_id: int, period: Period | None, responsible: Ids, source: Codes
-) -> Flow[tuple[list[Stage], list[DealRecord], dict[str, Any]]]:
+) -> Flow[tuple[list[Stage], str, list[DealRecord], dict[str, Any]]]:
     crm = CrmCalls()
-    statuses = yield crm.status.deal_stages(category_id)
     flt, chosen = _deal_filter(category_id, period, responsible, source)
+    stages, name = yield from _funnel_directory(category_id)
     rows = yield from collect(crm.deal.iter_all(filter=flt, select=_DEAL_FIELDS, raw=True))
-    return [stage_of(s) for s in statuses], [deal_record(r) for r in rows], chosen
+    return stages, name, [deal_record(r) for r in rows], chosen
 
 
 @helper
@@ -181,11 +193,12 @@ def funnel_snapshot(
     """Where a funnel's deals are now: per stage, reached, conversions, won/lost/open, win rate.
 
     ``period`` = ``(start, end)`` on ``DATE_CREATE`` (end excluded); ``responsible``: user id(s);
-    ``source``: ``SOURCE_ID`` code(s) (crm.status.list, crm.deal.list).
+    ``source``: ``SOURCE_ID`` code(s); titled with the funnel's name (crm.status.list, crm.category.list,
+    crm.deal.list).
     """
     category_id = ensure_category_id(category_id)
-    stages, deals, chosen = yield from _stages_and_deals(category_id, period, responsible, source)
-    return snapshot(deals, stages, category_id=category_id, filters=chosen)
+    stages, name, deals, chosen = yield from _stages_and_deals(category_id, period, responsible, source)
+    return snapshot(deals, stages, category_id=category_id, category_name=name, filters=chosen)
 
 
 @helper
@@ -197,12 +210,22 @@ def funnel_breakdown(
     responsible: Ids = None,
     source: Codes = None,
 ) -> Flow[FunnelBreakdown]:
-    """A funnel's deals by ``"responsible"`` or ``"month"`` of creation (crm.status.list, crm.deal.list)."""
+    """A funnel's deals by ``"responsible"`` (named with user.get) or ``"month"`` of creation
+    (crm.status.list, crm.category.list, crm.deal.list, user.get).
+
+    Each row's ``key`` is the group's id, its ``label`` the person's name (``#id`` for a user ``user.get``
+    does not return) or the month.
+    """
     category_id = ensure_category_id(category_id)
     if by not in ("responsible", "month"):
         raise InvalidInputError(f"by must be 'responsible' or 'month', not {by!r}", field="by")
-    stages, deals, _ = yield from _stages_and_deals(category_id, period, responsible, source)
-    return breakdown(deals, stages, by, category_id=category_id)
+    stages, name, deals, _ = yield from _stages_and_deals(category_id, period, responsible, source)
+    labels: dict[str, str] = {}
+    if by == "responsible":
+        kinds = {s.id for s in stages}
+        people = yield from user_names(d.assigned_by_id for d in deals if d.stage_id in kinds)
+        labels = {str(user_id): label for user_id, label in people.items()}
+    return breakdown(deals, stages, by, category_id=category_id, category_name=name, labels=labels)
 
 
 @helper
@@ -214,13 +237,14 @@ def funnel_flow(
     source: Codes = None,
 ) -> Flow[FunnelFlow]:
     """Deals that entered each stage in ``period`` (event time, end excluded), conversion, days in stage,
-    cycle times to won/lost, funnel changes (crm.status.list, crm.stagehistory.list, crm.deal.list).
+    cycle times to won/lost, funnel changes (crm.status.list, crm.category.list, crm.stagehistory.list,
+    crm.deal.list).
 
     ``responsible``/``source`` pick deals by their current ``ASSIGNED_BY_ID``/``SOURCE_ID``.
     """
     category_id = ensure_category_id(category_id)
     crm = CrmCalls()
-    statuses = yield crm.status.deal_stages(category_id)
+    stages, name = yield from _funnel_directory(category_id)
     deal_ids: list[int] | None = None
     if responsible is not None or source is not None:
         flt, _ = _deal_filter(None, None, responsible, source)
@@ -228,8 +252,7 @@ def funnel_flow(
         deal_ids = [int(r["ID"]) for r in rows]
     items = yield from collect(crm.stagehistory.iter_all(2, select=_HISTORY_FIELDS))
     events = [e for e in (stage_event(i) for i in items) if e is not None]
-    stages = [stage_of(s) for s in statuses]
-    return flow(events, stages, category_id=category_id, period=period, deal_ids=deal_ids)
+    return flow(events, stages, category_id=category_id, category_name=name, period=period, deal_ids=deal_ids)
 
 
 @helper
@@ -239,12 +262,18 @@ def lead_funnel(
     responsible: Ids = None,
     source: Codes = None,
 ) -> Flow[LeadFunnel]:
-    """Leads per status and the lead -> deal conversion, overall and by source (crm.status.list,
-    crm.lead.list, crm.deal.list). ``period`` is on the leads' ``DATE_CREATE`` (end excluded)."""
+    """Leads per status and the lead -> deal conversion, overall and by source, sources named
+    (crm.status.list: STATUS and SOURCE in one batch, crm.lead.list, crm.deal.list).
+
+    ``period`` is on the leads' ``DATE_CREATE`` (end excluded).
+    """
     crm = CrmCalls()
-    statuses = yield crm.status.stages("STATUS")
     flt, _ = _deal_filter(None, period, responsible, source)
+    outcomes: list[Outcome[Any]] = yield Batch([crm.status.stages("STATUS"), crm.status.stages("SOURCE")])
+    statuses, sources = outcomes[0].unwrap(), value_or(outcomes[1], [])
     leads = yield from collect(crm.lead.iter_all(filter=flt, select=_LEAD_FIELDS, raw=True))
     deals = yield from collect(crm.deal.iter_all(filter={">LEAD_ID": 0}, select=["ID", "LEAD_ID"], raw=True))
     with_deal = {lead_id for lead_id in (_int(d.get("LEAD_ID")) for d in deals) if lead_id}
-    return lead_stats([lead_record(r) for r in leads], [stage_of(s) for s in statuses], with_deal)
+    return lead_stats(
+        [lead_record(r) for r in leads], [stage_of(s) for s in statuses], with_deal, source_names(sources)
+    )

@@ -62,18 +62,41 @@ def plot_funnel(
     return _finish(figure, path)
 
 
+_PALETTE = {
+    "open": "#39A8EF",
+    "won": "#7BD500",
+    "lost": "#FF5752",
+    "with deal": "#7BD500",
+    "junk": "#FF5752",
+    "other": "#39A8EF",
+}
+
+
 def plot_bars(
-    labels: Sequence[str], series: Mapping[str, Sequence[int]], title: str, path: str | None = None
+    labels: Sequence[str],
+    series: Mapping[str, Sequence[int]],
+    title: str,
+    path: str | None = None,
+    *,
+    xlabel: str = "",
+    ylabel: str = "",
 ) -> Figure:
-    """Stacked vertical bars, one stack per label, one colour per series."""
+    """Stacked vertical bars, one stack per label (names as people read them), one colour per series.
+
+    Bars stand at positions 0..n-1 with the labels as tick texts, so two equal labels stay two bars.
+    """
     figure = _figure(max(6, 0.6 * len(labels) + 2), 4)
     axes = figure.subplots()
+    positions = list(range(len(labels)))
     bottoms = [0] * len(labels)
-    palette = {"open": "#39A8EF", "won": "#7BD500", "lost": "#FF5752"}
     for name, values in series.items():
-        axes.bar(list(labels), list(values), bottom=bottoms, label=name, color=palette.get(name))
+        axes.bar(positions, list(values), bottom=bottoms, label=name, color=_PALETTE.get(name))
         bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
+    axes.set_xticks(positions, list(labels), rotation=45, ha="right", rotation_mode="anchor")
     axes.set_title(title, fontsize=10)
+    if xlabel:
+        axes.set_xlabel(xlabel)
+    if ylabel:
+        axes.set_ylabel(ylabel)
     axes.legend()
-    axes.tick_params(axis="x", labelrotation=45)
     return _finish(figure, path)

@@ -3,19 +3,23 @@
 Every result has ``to_dict()`` (plain JSON-able values: amounts as floats, times as ISO strings),
 ``to_markdown()``, ``_repr_html_()`` (Jupyter shows the table), ``to_dataframe()`` (needs the ``pandas``
 extra) and ``plot(path=None)`` (needs the ``plot`` extra; draws the chart, saves a PNG at ``path``).
+
+Tables show names (the funnel's, the stages', people's, sources'); ``data_table()`` and the DataFrame add
+the ids beside them (``stage id``, ``user id``, ``source id`` columns) for programs that join on ids. An
+empty stage's amount is ``0`` in the report's main currency, never an empty cell; a rate or a time that
+cannot be computed (0 of 0, no stays) reads ``–`` (``NaN`` in a DataFrame).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import html
-import importlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from ...errors import InvalidInputError
 from ._plot import plot_bars, plot_funnel
+from ._table import Table, filled
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -31,91 +35,6 @@ __all__ = [
     "Stage",
     "StageRow",
 ]
-
-
-def plain(value: Any) -> Any:
-    """A JSON-able copy: dataclasses -> dicts, Decimal -> float, datetimes -> ISO strings."""
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in fields(value)}
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
-    return value
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.1%}" if 0 <= value <= 1 else f"{value:,.1f}"
-    if isinstance(value, Decimal):
-        return f"{value:,.2f}"
-    if isinstance(value, dict):
-        return "; ".join(f"{_cell(v)} {k}" for k, v in value.items())
-    return str(value)
-
-
-class _Table:
-    """Rendering shared by the results: subclasses give a title, column names and rows."""
-
-    def title(self) -> str:
-        """A one-line caption."""
-        raise NotImplementedError
-
-    def table(self) -> tuple[list[str], list[list[Any]]]:
-        """Column names and rows of typed values (percentages as 0..1 floats)."""
-        raise NotImplementedError
-
-    def to_dict(self) -> dict[str, Any]:
-        """Everything as plain JSON-able values."""
-        out = plain(self)
-        assert isinstance(out, dict)
-        return out
-
-    def to_markdown(self) -> str:
-        """A Markdown table with a caption."""
-        columns, rows = self.table()
-        lines = [f"**{self.title()}**", "", "| " + " | ".join(columns) + " |"]
-        lines.append("|" + "|".join("---" for _ in columns) + "|")
-        lines += ["| " + " | ".join(_cell(v).replace("|", "/") for v in row) + " |" for row in rows]
-        return "\n".join(lines)
-
-    def __str__(self) -> str:
-        return self.to_markdown()
-
-    def _repr_html_(self) -> str:
-        columns, rows = self.table()
-        head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
-        body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(_cell(v))}</td>" for v in row) + "</tr>" for row in rows
-        )
-        caption = html.escape(self.title())
-        return (
-            f"<table><caption>{caption}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-        )
-
-    def to_dataframe(self) -> Any:
-        """The table as a ``pandas.DataFrame`` (amounts as floats, one column per currency)."""
-        try:
-            pd = importlib.import_module("pandas")  # optional extra, imported only here
-        except ImportError as exc:  # pragma: no cover - depends on the environment
-            raise ImportError('to_dataframe() needs pandas: pip install "bitrix24-toolkit[pandas]"') from exc
-        columns, rows = self.table()
-        flat_rows: list[dict[str, Any]] = []
-        for row in rows:
-            flat: dict[str, Any] = {}
-            for name, value in zip(columns, row, strict=True):
-                if isinstance(value, dict):
-                    flat.update({f"{name} {k}": float(v) for k, v in value.items()})
-                else:
-                    flat[name] = float(value) if isinstance(value, Decimal) else value
-            flat_rows.append(flat)
-        return pd.DataFrame(flat_rows)
 
 
 @dataclass(frozen=True)
@@ -143,7 +62,7 @@ class StageRow:
 
 
 @dataclass
-class FunnelSnapshot(_Table):
+class FunnelSnapshot(Table):
     """Where the deals of a funnel are now (:func:`~bitrix24_toolkit.helpers.funnel_snapshot`)."""
 
     category_id: int
@@ -158,35 +77,47 @@ class FunnelSnapshot(_Table):
     #: deals whose stage is not in the funnel's directory (left out of the stages)
     unknown_stage: int = 0
     filters: dict[str, Any] = field(default_factory=dict)
+    #: the funnel's name (``crm.category.list``); empty when unknown
+    category_name: str = ""
 
     @property
     def total(self) -> int:
         """Deals counted."""
         return self.open + self.won + self.lost
 
+    @property
+    def funnel_name(self) -> str:
+        """The funnel's name, ``Funnel N`` when the portal did not give one."""
+        return self.category_name or f"Funnel {self.category_id}"
+
     def title(self) -> str:
         """A one-line caption."""
         rate = "n/a" if self.win_rate is None else f"{self.win_rate:.1%}"
         return (
-            f"Funnel {self.category_id}: {self.total} deals, {self.open} open, {self.won} won, "
+            f"{self.funnel_name}: {self.total} deals, {self.open} open, {self.won} won, "
             f"{self.lost} lost, win rate {rate}"
         )
 
     def table(self) -> tuple[list[str], list[list[Any]]]:
         """Stage, deals now, amount, reached, conversion from the previous / first stage."""
         columns = ["stage", "deals", "amount", "reached", "from previous", "from first"]
+        amounts = filled([r.amounts for r in self.stages])
         rows = [
             [
                 r.stage.name,
                 r.count,
-                r.amounts,
+                amount,
                 r.reached,
                 r.conversion_from_previous,
                 r.conversion_from_first,
             ]
-            for r in self.stages
+            for r, amount in zip(self.stages, amounts, strict=True)
         ]
         return columns, rows
+
+    def ids(self) -> dict[str, list[Any]]:
+        """The ``stage id`` column."""
+        return {"stage id": [r.stage.id for r in self.stages]}
 
     def plot(self, path: str | None = None) -> Figure:
         """The funnel chart (stages in progress and the success stage, by ``reached``); PNG at ``path``."""
@@ -208,7 +139,7 @@ class FlowStageRow:
 
 
 @dataclass
-class FunnelFlow(_Table):
+class FunnelFlow(Table):
     """How deals moved through a funnel, from history (:func:`~bitrix24_toolkit.helpers.funnel_flow`)."""
 
     category_id: int
@@ -223,11 +154,18 @@ class FunnelFlow(_Table):
     moved_in: int = 0
     moved_out: int = 0
     period: tuple[Any, Any] | None = None
+    #: the funnel's name (``crm.category.list``); empty when unknown
+    category_name: str = ""
+
+    @property
+    def funnel_name(self) -> str:
+        """The funnel's name, ``Funnel N`` when the portal did not give one."""
+        return self.category_name or f"Funnel {self.category_id}"
 
     def title(self) -> str:
         """A one-line caption."""
         when = "" if self.period is None else f" {self.period[0]} .. {self.period[1]}"
-        return f"Funnel {self.category_id} flow{when}: {self.won} won, {self.lost} lost"
+        return f"{self.funnel_name}, flow{when}: {self.won} won, {self.lost} lost"
 
     def table(self) -> tuple[list[str], list[list[Any]]]:
         """Stage, entered, moved on, conversion, median and mean days in stage."""
@@ -237,6 +175,10 @@ class FunnelFlow(_Table):
             for r in self.stages
         ]
         return columns, rows
+
+    def ids(self) -> dict[str, list[Any]]:
+        """The ``stage id`` column."""
+        return {"stage id": [r.stage.id for r in self.stages]}
 
     def plot(self, path: str | None = None) -> Figure:
         """Deals that entered each stage in the period, as a funnel chart; PNG at ``path``."""
@@ -254,10 +196,12 @@ class LeadSourceRow:
     junk: int
     #: with_deal / leads
     deal_rate: float | None
+    #: the source's name (``crm.status.list``, directory ``SOURCE``); the code when unknown
+    name: str = ""
 
 
 @dataclass
-class LeadFunnel(_Table):
+class LeadFunnel(Table):
     """Lead statuses and the lead -> deal conversion (:func:`~bitrix24_toolkit.helpers.lead_funnel`)."""
 
     statuses: list[StageRow]
@@ -272,13 +216,32 @@ class LeadFunnel(_Table):
         return f"Leads: {self.leads}, {self.with_deal} turned into deals ({rate})"
 
     def table(self) -> tuple[list[str], list[list[Any]]]:
-        """Source, leads, converted, with a deal, junk, lead -> deal rate."""
+        """Source (its name), leads, converted, with a deal, junk, lead -> deal rate."""
         columns = ["source", "leads", "converted", "with deal", "junk", "deal rate"]
-        rows = [[r.source_id, r.leads, r.converted, r.with_deal, r.junk, r.deal_rate] for r in self.by_source]
+        rows = [
+            [r.name or r.source_id, r.leads, r.converted, r.with_deal, r.junk, r.deal_rate]
+            for r in self.by_source
+        ]
         return columns, rows
 
-    def plot(self, path: str | None = None) -> Figure:
-        """The lead funnel by status (cumulative, as the portal draws it); PNG at ``path``."""
+    def ids(self) -> dict[str, list[Any]]:
+        """The ``source id`` column (the ``SOURCE_ID`` code, ``""`` for leads without a source)."""
+        return {"source id": [r.source_id for r in self.by_source]}
+
+    def plot(self, path: str | None = None, *, by: str = "status") -> Figure:
+        """The lead funnel by status (cumulative, as the portal draws it), or with ``by="source"`` the
+        leads of each source as stacked bars (with a deal, junk, other); PNG at ``path``."""
+        if by == "source":
+            rows = self.by_source
+            series = {
+                "with deal": [r.with_deal for r in rows],
+                "junk": [r.junk for r in rows],
+                "other": [max(r.leads - r.with_deal - r.junk, 0) for r in rows],
+            }
+            labels = [r.name or r.source_id for r in rows]
+            return plot_bars(labels, series, self.title(), path, xlabel="source", ylabel="leads")
+        if by != "status":
+            raise InvalidInputError(f"by must be 'status' or 'source', not {by!r}", field="by")
         shown = [r for r in self.statuses if r.stage.semantics != "F"]
         return plot_funnel(
             [r.stage.name for r in shown],
@@ -301,31 +264,50 @@ class BreakdownRow:
     win_rate: float | None
     won_amounts: dict[str, Decimal]
     by_stage: dict[str, int]
+    #: what people read: the user's name (``#id`` when unknown) or the month; ``key`` keeps the id
+    label: str = ""
+
+    @property
+    def user_id(self) -> int | None:
+        """The responsible user's id (``None`` for the month rows and for deals without one)."""
+        return int(self.key) if self.key.isdigit() else None
 
 
 @dataclass
-class FunnelBreakdown(_Table):
+class FunnelBreakdown(Table):
     """A funnel by responsible or by month (:func:`~bitrix24_toolkit.helpers.funnel_breakdown`)."""
 
     category_id: int
     by: str
     rows: list[BreakdownRow]
     stages: list[Stage]
+    #: the funnel's name (``crm.category.list``); empty when unknown
+    category_name: str = ""
+
+    @property
+    def funnel_name(self) -> str:
+        """The funnel's name, ``Funnel N`` when the portal did not give one."""
+        return self.category_name or f"Funnel {self.category_id}"
 
     def title(self) -> str:
         """A one-line caption."""
-        return f"Funnel {self.category_id} by {self.by}: {len(self.rows)} groups"
+        return f"{self.funnel_name} by {self.by}: {len(self.rows)} groups"
 
     def table(self) -> tuple[list[str], list[list[Any]]]:
-        """Group, totals, win rate, won amount, then one column per stage."""
+        """Group (a person's name or a month), totals, win rate, won amount, then one column per stage."""
         names = [s.name for s in self.stages]
         columns = [self.by, "deals", "open", "won", "lost", "win rate", "won amount", *names]
+        won = filled([r.won_amounts for r in self.rows])
         rows = [
-            [r.key, r.total, r.open, r.won, r.lost, r.win_rate, r.won_amounts]
+            [r.label or r.key, r.total, r.open, r.won, r.lost, r.win_rate, amount]
             + [r.by_stage.get(s.id, 0) for s in self.stages]
-            for r in self.rows
+            for r, amount in zip(self.rows, won, strict=True)
         ]
         return columns, rows
+
+    def ids(self) -> dict[str, list[Any]]:
+        """The ``user id`` column (by responsible; ``None`` for deals without one)."""
+        return {"user id": [r.user_id for r in self.rows]} if self.by == "responsible" else {}
 
     def plot(self, path: str | None = None) -> Figure:
         """Open, won and lost deals per group as stacked bars; PNG at ``path``."""
@@ -334,7 +316,8 @@ class FunnelBreakdown(_Table):
             "won": [r.won for r in self.rows],
             "lost": [r.lost for r in self.rows],
         }
-        return plot_bars([r.key for r in self.rows], series, self.title(), path)
+        labels = [r.label or r.key for r in self.rows]
+        return plot_bars(labels, series, self.title(), path, xlabel=self.by, ylabel="deals")
 
 
 def _plot_stages(rows: Sequence[Any], value: Callable[[Any], int], title: str, path: str | None) -> Figure:

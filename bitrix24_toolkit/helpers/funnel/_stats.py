@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from ...errors import InvalidInputError
+from ._names import NOBODY, source_label
 from ._report import (
     BreakdownRow,
     FunnelBreakdown,
@@ -153,6 +154,7 @@ def snapshot(
     stages: Sequence[Stage],
     *,
     category_id: int = 0,
+    category_name: str = "",
     filters: Mapping[str, Any] | None = None,
 ) -> FunnelSnapshot:
     """Deals per stage now, amounts per currency, reached counts, conversions, won/lost/open, win rate."""
@@ -183,6 +185,7 @@ def snapshot(
         win_rate=ratio(by_kind["S"], by_kind["S"] + by_kind["F"]),
         unknown_stage=unknown,
         filters=dict(filters or {}),
+        category_name=category_name,
     )
 
 
@@ -197,15 +200,27 @@ def _responsible(deal: DealRecord) -> str:
 _GROUPS: dict[str, Callable[[DealRecord], str]] = {"month": _month, "responsible": _responsible}
 
 
+def _default_label(by: str, key: str) -> str:
+    """A group's label without a name for it: ``#id`` for a user, :data:`NOBODY`, the month itself."""
+    if by != "responsible":
+        return key
+    return NOBODY if key == "nobody" else f"#{key}"
+
+
 def breakdown(
     deals: Iterable[DealRecord],
     stages: Sequence[Stage],
     by: str,
     *,
     category_id: int = 0,
+    category_name: str = "",
     labels: Mapping[str, str] | None = None,
 ) -> FunnelBreakdown:
-    """Deals grouped by ``"responsible"`` (``ASSIGNED_BY_ID``) or ``"month"`` (of ``DATE_CREATE``)."""
+    """Deals grouped by ``"responsible"`` (``ASSIGNED_BY_ID``) or ``"month"`` (of ``DATE_CREATE``).
+
+    A row's ``key`` is the group's id (the user id as text, ``"nobody"``, ``"2026-03"``); its ``label`` is
+    ``labels[key]`` (people's names), else ``#id`` for a user, :data:`NOBODY`, or the month.
+    """
     key_of = _GROUPS.get(by)
     if key_of is None:
         raise InvalidInputError(f"by must be one of {sorted(_GROUPS)}, not {by!r}", field="by")
@@ -224,7 +239,7 @@ def breakdown(
                 _add(won_amounts, deal.currency, deal.amount)
         rows.append(
             BreakdownRow(
-                key=(labels or {}).get(key, key),
+                key=key,
                 total=len(members),
                 open=outcome["P"],
                 won=outcome["S"],
@@ -232,15 +247,25 @@ def breakdown(
                 win_rate=ratio(outcome["S"], outcome["S"] + outcome["F"]),
                 won_amounts=_sorted(won_amounts),
                 by_stage=dict(Counter(d.stage_id for d in members)),
+                label=(labels or {}).get(key) or _default_label(by, key),
             )
         )
-    return FunnelBreakdown(category_id=category_id, by=by, rows=rows, stages=order_stages(stages))
+    return FunnelBreakdown(
+        category_id=category_id, by=by, rows=rows, stages=order_stages(stages), category_name=category_name
+    )
 
 
 def lead_stats(
-    leads: Iterable[LeadRecord], statuses: Sequence[Stage], leads_with_deal: Iterable[int]
+    leads: Iterable[LeadRecord],
+    statuses: Sequence[Stage],
+    leads_with_deal: Iterable[int],
+    source_names: Mapping[str, str] | None = None,
 ) -> LeadFunnel:
-    """Leads per status (with reached counts) and the lead -> deal rate overall and by source."""
+    """Leads per status (with reached counts) and the lead -> deal rate overall and by source.
+
+    ``source_names``: ``SOURCE_ID`` -> name; a code missing there stays the code, an empty source is
+    ``source_id=""`` named :data:`~._names.NO_SOURCE`.
+    """
     kinds = {s.id: s.semantics for s in statuses}
     with_deal = set(leads_with_deal)
     counts: Counter[str] = Counter()
@@ -249,7 +274,7 @@ def lead_stats(
     for lead in leads:
         total += 1
         counts[lead.status_id] += 1
-        bucket = sources[lead.source_id or "unknown"]
+        bucket = sources[lead.source_id or ""]
         bucket["leads"] += 1
         kind = kinds.get(lead.status_id)
         bucket["converted"] += kind == "S"
@@ -265,8 +290,9 @@ def lead_stats(
             with_deal=c["with_deal"],
             junk=c["junk"],
             deal_rate=ratio(c["with_deal"], c["leads"]),
+            name=source_label(source, source_names or {}),
         )
-        for source, c in sorted(sources.items(), key=lambda item: (-item[1]["leads"], item[0]))
+        for source, c in sorted(sources.items(), key=lambda item: (-item[1]["leads"], not item[0], item[0]))
     ]
     return LeadFunnel(
         statuses=_stage_rows(counts, {}, statuses),

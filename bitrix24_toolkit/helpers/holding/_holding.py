@@ -270,7 +270,8 @@ def _alongside(stream: Stream[dict[str, Any]], extra: Call[Any]) -> Flow[tuple[l
 
 
 def _companies(code: str) -> Stream[dict[str, Any]]:
-    return CrmCalls().company.iter_all(select=["ID", "TITLE", code], raw=True)
+    # check=False: the code is confirmed by the userfield list that rides in the same request (_require_field)
+    return CrmCalls().company.iter_all(select=["ID", "TITLE", code], raw=True, check=False)
 
 
 def _read_tree(field: str | None) -> Flow[HoldingTree]:

@@ -30,6 +30,7 @@ from ...services import BulkResult, CrmCalls
 from ...services.common import dump_fields
 from ...services.duplicates import MAX_VALUES
 from ..base import helper
+from ._extra import require_leads_extra
 from ._report import ImportReport, ImportRow
 from ._rules import (
     PreparedLead,
@@ -166,6 +167,7 @@ def import_leads(
         raise InvalidInputError(
             f"dedupe must be 'skip', 'update' or 'create', not {dedupe!r}", field="dedupe"
         )
+    require_leads_extra()
     table = read_source(source, encoding=encoding, delimiter=delimiter)
     crm = CrmCalls()
     known: dict[str, FieldInfo] = yield crm.lead.fields()

@@ -17,10 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from charset_normalizer import from_bytes
-
 from ...errors import InvalidInputError
 from ..reports import unquote_cell
+from ._extra import leads_extra
 
 __all__ = ["SourceRow", "SourceTable", "detect_delimiter", "detect_encoding", "read_source"]
 
@@ -63,6 +62,8 @@ def detect_encoding(data: bytes) -> str:
         pass
     else:
         return "utf-8"
+    with leads_extra():
+        from charset_normalizer import from_bytes
     results = from_bytes(data)
     candidates = [match.encoding for match in results]
     for preferred in _PREFERRED:

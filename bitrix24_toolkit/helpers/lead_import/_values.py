@@ -8,10 +8,8 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
-
 from ...models.meta import FieldInfo
+from ._extra import leads_extra
 
 __all__ = ["convert", "normalize_email", "normalize_phone", "phone_variants"]
 
@@ -22,6 +20,8 @@ _NO = {"n", "no", "нет", "0", "false", "н"}
 
 def normalize_phone(text: str, region: str = "RU") -> str:
     """A phone number in E.164 (``8 (999) 123-45-67`` -> ``+79991234567``); ValueError if not valid."""
+    with leads_extra():
+        import phonenumbers
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as exc:
@@ -35,6 +35,8 @@ def phone_variants(e164: str) -> list[str]:
     """How a number may be stored on a portal: E.164 and the national digits (``+79991234567`` and
     ``89991234567``). Whether the portal's duplicate index equates them is not documented, so look-ups
     send both (tolerant choice)."""
+    with leads_extra():
+        import phonenumbers
     try:
         national = phonenumbers.format_number(
             phonenumbers.parse(e164), phonenumbers.PhoneNumberFormat.NATIONAL
@@ -47,6 +49,8 @@ def phone_variants(e164: str) -> list[str]:
 
 def normalize_email(text: str) -> str:
     """An e-mail address checked for syntax (no DNS look-up), domain lowercased; ValueError if not valid."""
+    with leads_extra():
+        from email_validator import EmailNotValidError, validate_email
     try:
         return validate_email(text, check_deliverability=False).normalized
     except EmailNotValidError as exc:

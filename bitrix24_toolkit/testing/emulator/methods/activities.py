@@ -320,6 +320,11 @@ def activity_list(ctx: Ctx) -> ListResult:
     given = ctx.param("filter")
     flt = dict(given) if isinstance(given, dict) else {}
     wanted = next((flt.pop(key) for key in list(flt) if key.upper() == "BINDINGS"), None)
+    if isinstance(wanted, dict):  # a form-encoded array: BINDINGS[0][OWNER_ID]=...
+        wanted = list(wanted.values())
+    if wanted is not None and not isinstance(wanted, list):
+        # not documented: an error rather than a crash (the page takes an array of bindings only)
+        raise legacy_error("Parameter 'filter[BINDINGS]' must be array.")
     rows = [
         row for row in ctx.state.table(TABLE).values() if wanted is None or bound(row, list(wanted or []))
     ]

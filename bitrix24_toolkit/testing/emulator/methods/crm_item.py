@@ -217,10 +217,18 @@ def _getter(
     return get
 
 
+def _php_array(value: Any) -> Any:
+    """A filter sent as a PHP array with keys 0, 1 ... (``filter[0][logic]=OR``), which a form decoder
+    reads as a list: the numbered groups it is in PHP."""
+    if isinstance(value, list | tuple):
+        return {str(i): v for i, v in enumerate(value) if isinstance(v, Mapping)}
+    return value
+
+
 def _check_list_params(ctx: Ctx, spec: EntitySpec, names: dict[str, str]) -> None:
     """crm-item-list.md: unknown filter/order fields and sort directions are refused (INVALID_ARG_VALUE)."""
     known = {f.name for f in ITEM_FIELDS[spec.type_id]} - _NOT_FIELDS | set(names)
-    flt, order = ctx.param("filter"), ctx.param("order")
+    flt, order = _php_array(ctx.param("filter")), ctx.param("order")
     if isinstance(flt, Mapping):
         for name in filter_fields(flt):
             if name not in known:
@@ -293,7 +301,7 @@ def item_list(ctx: Ctx) -> ListResult:
     names = uf_item_names(ufs, original)
     _check_list_params(ctx, spec, names)
     get_value = _getter(spec, names, ctx.state)
-    flt = ctx.param("filter")
+    flt = _php_array(ctx.param("filter"))
     order = ctx.param("order")
     select = ctx.param("select")
     chosen = [str(s) for s in select] if isinstance(select, list | tuple) and select else None
