@@ -175,8 +175,8 @@ DEMO_SOURCE: Final = ""
 def describe(exc: BaseException, command: str = "b24", source: str | None = None) -> Failure:
     """The message, hint and exit code for an error raised while running ``command`` (``b24 list`` ...).
 
-    ``source`` names where the portal's address came from (``BITRIX24_WEBHOOK_URL, set in the
-    environment,``, a ``.env`` file, an option; ``""``: the demo portal), so that a hint says what to fix.
+    ``source`` names where the portal's address came from (``BITRIX24_WEBHOOK_URL (set in the
+    environment)``, a ``.env`` file, an option; ``""``: the demo portal), so that a hint says what to fix.
     """
     where = source or DEFAULT_SOURCE
     if isinstance(exc, typer.TyperException):  # click's usage errors derive from it

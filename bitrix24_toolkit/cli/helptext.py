@@ -7,6 +7,7 @@ by :func:`plain_help` (each command's ``context_class``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any, Final
 
@@ -18,6 +19,26 @@ _HYPHEN: Final = "-"
 _HELD: Final = "\u2011"
 
 _Formatter: Any = typer.Context.formatter_class
+
+
+#: Python type names typer shows as metavars (``<int range>``, ``<list[str]>``) and what a person reads
+_TYPE_NAMES: Final = {
+    "int": "N",
+    "int range": "N",
+    "integer": "N",
+    "float": "NUMBER",
+    "float range": "NUMBER",
+    "str": "TEXT",
+    "text": "TEXT",
+    "list[str]": "TEXT",
+    "path": "PATH",
+    "file": "FILE",
+}
+_TYPE_NAME: Final = re.compile(r"<([a-z][a-z \[\]]*)>")
+
+
+def _readable(match: re.Match[str]) -> str:
+    return _TYPE_NAMES.get(match.group(1), match.group(0))
 
 
 def _hold(text: str) -> str:
@@ -34,7 +55,8 @@ class _NoHyphenBreaks(_Formatter):  # type: ignore[misc]  # click's HelpFormatte
         super().write_text(_hold(text))
 
     def write_dl(self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
-        super().write_dl([(first, _hold(second)) for first, second in rows], col_max, col_spacing)
+        rows = [(_TYPE_NAME.sub(_readable, first), _hold(second)) for first, second in rows]
+        super().write_dl(rows, col_max, col_spacing)
 
     def getvalue(self) -> str:
         return str(super().getvalue()).replace(_HELD, _HYPHEN)

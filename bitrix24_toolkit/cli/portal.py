@@ -58,7 +58,7 @@ def demo_client(timeout: float | None = None) -> Iterator[Bitrix24]:
 def url_source() -> str:
     """Where ``BITRIX24_WEBHOOK_URL`` is set: the environment, or the ``.env`` file that holds it."""
     if os.environ.get(ENV_WEBHOOK_URL):
-        return f"{ENV_WEBHOOK_URL}, set in the environment,"
+        return f"{ENV_WEBHOOK_URL} (set in the environment)"
     found = find_dotenv(usecwd=True)
     return f"{ENV_WEBHOOK_URL} in {found}" if found else ENV_WEBHOOK_URL
 

@@ -24,7 +24,7 @@ from ..protocol.call import (
     drive_stream_async,
 )
 from ..protocol.envelope import APIResponse
-from .base import ClientBase
+from .base import DEFAULT_CONCURRENCY, ClientBase, http_limits, parallel_width
 from .coalesce import Coalescer
 from .core import USER_AGENT, Encoding, NeedRefresh, Pause, PortalMovedHook
 from .limiter import Limits
@@ -54,7 +54,7 @@ class AsyncEngine(ClientBase):
         check_fields: bool = True,
         limits: Limits = "standard",
         retry: RetryPolicy | None = None,
-        max_concurrency: int = 8,
+        max_concurrency: int = DEFAULT_CONCURRENCY,
         coalesce: bool = True,
         coalesce_window: float = 0.0,
     ) -> None:
@@ -98,7 +98,9 @@ class AsyncEngine(ClientBase):
                 field="transport",
             )
         self._owns_http = http_client is None
-        self._http = http_client or httpx.AsyncClient(transport=transport, follow_redirects=False)
+        self._http = http_client or httpx.AsyncClient(
+            transport=transport, follow_redirects=False, limits=http_limits(self.max_concurrency)
+        )
         #: field descriptions being read now, by key: concurrent checks wait for one read, not one each
         self._field_loads: dict[str, tuple[asyncio.AbstractEventLoop, asyncio.Future[Any]]] = {}
 
@@ -196,7 +198,9 @@ class AsyncEngine(ClientBase):
                 del self._field_loads[step.key]
 
     async def _parallel(self, calls: Sequence[Call[Any]]) -> list[Any]:
-        gate = asyncio.Semaphore(max(1, self.max_concurrency))
+        """Independent calls at the bucket's pace: at most ``max_concurrency`` at once, each booking its slot
+        with the portal's limiter before it sends (the burst now, then the drain rate)."""
+        gate = asyncio.Semaphore(parallel_width(len(calls), self.max_concurrency))
 
         async def one(call: Call[Any]) -> Any:
             async with gate:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 import httpx
 
@@ -18,9 +18,27 @@ from .redaction import redact
 from .retry import RetryPolicy
 from .settings import check_concurrency, check_user_agent, resolve_auth, resolve_timeout
 
-__all__ = ["ClientBase"]
+__all__ = ["DEFAULT_CONCURRENCY", "ClientBase", "http_limits", "parallel_width"]
 
 T = TypeVar("T")
+
+#: Requests independent steps may have in flight by default: the standard plan's burst, so a fresh bucket
+#: is spent in one go (2,000 rows of ``add_many``: 40 requests at once); the limiter paces what follows.
+DEFAULT_CONCURRENCY: Final = 50
+
+
+def parallel_width(calls: int, cap: int) -> int:
+    """How many of ``calls`` independent requests run at once: ``min(calls, cap)``, at least 1.
+
+    The limiter bounds what is really sent: each request books its slot before it goes, so beyond the
+    bucket's room the others wait for the drain (they are never refused with 503).
+    """
+    return max(1, min(calls, cap))
+
+
+def http_limits(concurrency: int) -> httpx.Limits:
+    """Connection pool limits of a client we open: every parallel request keeps its connection alive."""
+    return httpx.Limits(max_connections=max(100, concurrency), max_keepalive_connections=concurrency)
 
 
 class ClientBase:
@@ -68,7 +86,8 @@ class ClientBase:
         )
         #: when and how failed calls are repeated (see ``docs/limits.md``); ``RetryPolicy(attempts=1)``: never
         self.retry = retry if retry is not None else RetryPolicy()
-        #: how many requests independent steps (batch chunks, ID ranges) may have in flight at once
+        #: the cap on requests independent steps (batch chunks, ID ranges) have in flight at once; under it
+        #: the limiter decides: the bucket's room at once, then one per drained slot (``docs/limits.md``)
         self.max_concurrency = concurrency
         #: check write fields against ``*.fields`` before sending (typos would be dropped silently)
         self.check_fields = check_fields

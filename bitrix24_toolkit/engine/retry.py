@@ -43,6 +43,7 @@ from ..errors import (
     InvalidInputError,
     OperationTimeLimitError,
     RateLimitError,
+    ResponseFormatError,
     TransportError,
     leaves_outcome_unknown,
     outcome_unknown,
@@ -53,6 +54,13 @@ from .redaction import redact
 __all__ = ["READ_METHODS", "RetryPolicy", "is_read_call", "is_read_method"]
 
 logger = logging.getLogger("bitrix24_toolkit")
+
+
+def _not_a_portal(status: int | None) -> bool:
+    """A status a plain web server or a wrong path gives for good (4xx but 408/425/429; 501, 505)."""
+    if status is None:
+        return False
+    return (400 <= status < 500 and status not in (408, 425, 429)) or status in (501, 505)
 
 
 @dataclass(frozen=True)
@@ -107,6 +115,8 @@ class RetryPolicy:
             return True
         if isinstance(error, TransportError) and not error.sent:
             return True
+        if isinstance(error, ResponseFormatError) and _not_a_portal(error.status_code):
+            return False  # an HTML 404/405/501 page: a wrong address, which asking again will not fix
         if isinstance(error, Bitrix24Error) and leaves_outcome_unknown(error):
             return read
         return False

@@ -24,7 +24,7 @@ from ..protocol.call import (
     drive_stream,
 )
 from ..protocol.envelope import APIResponse
-from .base import ClientBase
+from .base import DEFAULT_CONCURRENCY, ClientBase, http_limits, parallel_width
 from .coalesce import Deferred
 from .core import USER_AGENT, Encoding, NeedRefresh, Pause, PortalMovedHook
 from .limiter import Limits
@@ -59,7 +59,7 @@ class SyncEngine(ClientBase):
         check_fields: bool = True,
         limits: Limits = "standard",
         retry: RetryPolicy | None = None,
-        max_concurrency: int = 8,
+        max_concurrency: int = DEFAULT_CONCURRENCY,
     ) -> None:
         self._configure(
             webhook_url,
@@ -82,7 +82,9 @@ class SyncEngine(ClientBase):
                 f"transport must be an httpx.BaseTransport, not {type(transport).__name__}", field="transport"
             )
         self._owns_http = http_client is None
-        self._http = http_client or httpx.Client(transport=transport, follow_redirects=False)
+        self._http = http_client or httpx.Client(
+            transport=transport, follow_redirects=False, limits=http_limits(self.max_concurrency)
+        )
 
     @classmethod
     def from_env(cls, path: str | os.PathLike[str] | None = None, **kwargs: Any) -> Self:
@@ -163,15 +165,23 @@ class SyncEngine(ClientBase):
         return drive_flow(step.as_flow(), self._execute)
 
     def _parallel(self, calls: Sequence[Call[Any]]) -> list[Any]:
+        """Independent calls at the bucket's pace: up to ``max_concurrency`` workers, each booking its slot.
+
+        Every worker books a slot with the portal's limiter before it sends (``core.exchange``): as many
+        requests as the bucket holds now go at once, the rest wait for the slots the drain frees, in
+        booking order, so several clients of one portal stay under its bucket together.
+        """
+
         def one(call: Call[Any]) -> Any:
             try:
                 return self._value(call, self._send(call))
             except Bitrix24Error as exc:
                 return exc
 
-        if len(calls) <= 1 or self.max_concurrency <= 1:
+        workers = parallel_width(len(calls), self.max_concurrency)
+        if workers <= 1:
             return [one(call) for call in calls]
-        with ThreadPoolExecutor(max_workers=min(self.max_concurrency, len(calls))) as pool:
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="b24-parallel") as pool:
             return list(pool.map(one, calls))
 
     def _send(self, call: Call[Any]) -> APIResponse:

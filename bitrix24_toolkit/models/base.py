@@ -42,9 +42,9 @@ class BitrixModel(BaseModel):
         """One pass over the raw dict: ``""`` (the portal's "no value") reads as ``None``.
 
         Everything else is parsed natively by pydantic-core: ``"123"`` -> int, ``"15000.00"`` -> Decimal,
-        ``"Y"``/``"N"`` -> bool, ISO 8601 strings -> datetime.
+        ``"Y"``/``"N"`` -> bool, ISO 8601 strings -> datetime, link ids (:data:`~.values.LinkId`).
         """
-        if not isinstance(data, Mapping):
+        if type(data) is not dict and not isinstance(data, Mapping):  # a dict skips the ABC check
             return data
         if "" in data.values():
             data = {key: (None if value == "" else value) for key, value in data.items()}

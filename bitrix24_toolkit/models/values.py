@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Final
 
-from pydantic import BeforeValidator, PlainSerializer
+from pydantic import BeforeValidator, GetCoreSchemaHandler, GetJsonSchemaHandler, PlainSerializer
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, core_schema
 
 __all__ = [
     "ABBREVIATIONS",
@@ -131,8 +134,60 @@ def _dump_decimal(value: Decimal | None) -> str | None:
 
 #: A whole number sent as ``"123"`` or ``123``.
 Int = Annotated[int | None, "Bitrix24 number"]
-#: A link id where ``"0"`` means "no link".
-LinkId = Annotated[int | None, BeforeValidator(parse_link_id)]
+
+
+@dataclass(frozen=True, slots=True)
+class _Native:
+    """A value type validated by pydantic-core itself: ``build()`` makes the schema that replaces the
+    annotated type's own (a fresh one per use: pydantic annotates the schemas it is given)."""
+
+    build: Callable[[], CoreSchema]
+    json_schema: Callable[[], JsonSchemaValue]
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return self.build()
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return self.json_schema()
+
+
+def _to_none() -> CoreSchema:
+    """Any input -> ``None`` (in a chain after a check that matched an "empty" form), natively."""
+    return core_schema.with_default_schema(core_schema.none_schema(), default=None, on_error="default")
+
+
+def _link_id_schema() -> CoreSchema:
+    """:func:`parse_link_id` in pydantic-core: the portal's forms natively, every other input by the function.
+
+    Tried in order: ``null``; a positive decimal string of up to 18 digits (``"123"``, the legacy form); a
+    positive int (``crm.item``); ``""``/``"0"`` -> None. Each gives what :func:`parse_link_id` gives;
+    anything else (``0``, ``false``, negatives, ``"12.0"``, ``" 12 "``, floats, long numbers, junk) goes to
+    the function itself, so results and refusals are exactly the function's.
+    """
+    choices: list[CoreSchema | tuple[CoreSchema, str]] = [
+        core_schema.chain_schema(
+            [core_schema.str_schema(strict=True, pattern=r"^[1-9][0-9]{0,17}$"), core_schema.int_schema()]
+        ),
+        core_schema.int_schema(strict=True, gt=0),
+        core_schema.chain_schema([core_schema.literal_schema(["", "0"]), _to_none()]),
+        core_schema.no_info_plain_validator_function(parse_link_id),
+    ]
+    union = core_schema.union_schema(
+        choices,
+        mode="left_to_right",
+        custom_error_type="link_id",
+        custom_error_message="expected a whole number (a link id; '0' or empty for none)",
+        serialization=core_schema.simple_ser_schema("int"),
+    )
+    return core_schema.nullable_schema(union)
+
+
+#: A link id where ``"0"`` means "no link" (parsed natively; see :func:`_link_id_schema`).
+LinkId = Annotated[
+    int | None, _Native(_link_id_schema, lambda: {"anyOf": [{"type": "integer"}, {"type": "null"}]})
+]
 #: A decimal sent as ``"15000.00"``; a ``Decimal`` in Python, written back as an exact decimal string.
 Money = Annotated[Decimal | None, PlainSerializer(_dump_decimal, when_used="json")]
 

@@ -14,6 +14,7 @@ from typing import Any, ClassVar, TypeVar
 from ..errors import InvalidInputError
 from ..models.crm import CrmEntity
 from ..models.meta import FieldInfo
+from ..models.standard_fields import standard_fields
 from ..protocol.batch import Batch
 from ..protocol.call import Call, Flow
 from ..protocol.rows import chunked
@@ -80,6 +81,7 @@ class EntityCalls(ListFamily[M]):
                 updating=updating,
                 allowed=IMPORT_FIELDS if importing else (),
                 hints=_HINTS,
+                standard=standard_fields(self.rest_name),  # standard keys only: no *.fields read
             )
         return data
 

@@ -5,6 +5,10 @@ write factory runs :func:`checked` before building its call: the flow yields
 :class:`~bitrix24_toolkit.protocol.call.KnownFields`, the running client answers from its own per-portal
 cache (or with ``None`` when its checks are off), and :func:`check_fields` refuses unknown, read-only and
 (on update) immutable keys, naming the nearest valid key. Nothing here remembers a portal.
+
+A write whose keys are all documented writable standard fields (``standard``: the static table of
+``models/standard_fields.py``) is not checked at all: it sends no ``*.fields`` request, and there is nothing
+the check could refuse. Any other key (custom ``UF_*``, read-only, a typo) takes the portal's ``*.fields``.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from typing import Any, Final
 
 from ..errors import InvalidInputError
 from ..models.meta import FieldInfo
+from ..models.standard_fields import StandardFields
 from ..protocol.call import Call, Flow, KnownFields
 
 __all__ = ["IMPORT_FIELDS", "check_fields", "checked", "did_you_mean", "known_fields"]
@@ -78,12 +83,18 @@ def checked(
     hints: Mapping[str, str] | None = None,
     exempt: Iterable[str] = (),
     by_name: Callable[[dict[str, FieldInfo]], Mapping[str, FieldInfo]] | None = None,
+    standard: StandardFields | None = None,
 ) -> Flow[None]:
-    """Check the keys of a ``{rest_name}.add``/``.update`` (``exempt`` pass; ``by_name`` re-keys fields)."""
+    """Check the keys of a ``{rest_name}.add``/``.update`` (``exempt`` pass; ``by_name`` re-keys fields).
+
+    Keys all among ``standard``'s writable fields (not immutable, on update) need no ``*.fields`` read.
+    """
+    skipped = set(exempt)
+    if standard is not None and standard.allows([k for k in data if k not in skipped], updating=updating):
+        return
     known = yield from known_fields(load.describes or rest_name, load)
     if known is None:
         return
-    skipped = set(exempt)
     check_fields(
         f"{rest_name}.{'update' if updating else 'add'}",
         by_name(known) if by_name is not None else known,

@@ -60,7 +60,12 @@ class ItemCalls(ListFamily[CrmEntity]):
 
     # ------------------------------------------------------------------------------------ names
     def _name(self, name: str) -> str:
-        return legacy_to_camel(self.entity_type_id, api_name(self.model, str(name)))
+        text = str(name)
+        if text[:2] == "uf" and text[2:3].isupper():
+            # a custom field's camelCase code (ufCrmBudget): every call here sends useOriginalUfNames=Y, so
+            # the portal takes its UF_CRM_* code (a wrong guess is refused by the name check, never sent)
+            return camel_to_legacy(self.entity_type_id, text)
+        return legacy_to_camel(self.entity_type_id, api_name(self.model, text))
 
     def _filter(self, flt: Mapping[str, Any], depth: int = 0) -> dict[str, Any]:
         if not isinstance(flt, Mapping):
@@ -97,10 +102,10 @@ class ItemCalls(ListFamily[CrmEntity]):
             params["filter"] = self._filter(filter)
         checked_select = translate_select(self.model, select)  # list of non-empty names, or a typed error
         if checked_select is not None:
-            params["select"] = [legacy_to_camel(self.entity_type_id, name) for name in checked_select]
+            params["select"] = [self._name(name) for name in checked_select]
         checked_order = translate_order(self.model, order)  # a dict of ASC/DESC, or a typed error
         if checked_order is not None:
-            params["order"] = {legacy_to_camel(self.entity_type_id, k): v for k, v in checked_order.items()}
+            params["order"] = {self._name(k): v for k, v in checked_order.items()}
         return params
 
     def _standard_names(self) -> Collection[str]:

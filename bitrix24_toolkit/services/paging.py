@@ -28,12 +28,15 @@ from ..protocol.envelope import APIResponse
 from ..protocol.rows import rows_of
 from .common import split_operator
 
-__all__ = ["PAGE_SIZE", "iterate", "raw_row_id", "raw_rows"]
+__all__ = ["PAGE_SIZE", "STREAM_WINDOW_ROWS", "iterate", "raw_row_id", "raw_rows"]
 
 T = TypeVar("T")
 PAGE_SIZE: Final = 50
 #: A runaway guard: more rounds than this means the portal keeps inventing rows.
 _MAX_ROUNDS: Final = 100_000
+#: The most rows read ahead of the consumer (5 full ``batch`` requests): a stream of a million rows holds
+#: no more than this plus the page being consumed, and asks for more only when the consumer has taken them.
+STREAM_WINDOW_ROWS: Final = 12_500
 
 
 def _keyset_ok(order: Mapping[str, str] | None, id_field: str) -> bool:
@@ -162,7 +165,8 @@ def _keyset(
         remaining = min(remaining, limit - emitted)
     density = remaining / (end_id - start_id)
     pages = math.ceil(remaining / PAGE_SIZE)
-    count = max(1, math.ceil(pages / MAX_BATCH))
+    per_range = MAX_BATCH  # full ranges: the fewest requests, so reads that follow find the bucket full
+    count = max(1, math.ceil(pages / per_range))
     span = end_id - start_id
     ranges = [_Range(start_id + span * i // count, start_id + span * (i + 1) // count) for i in range(count)]
     # keys the planner owns: the user's own bounds on the id are already honoured by the probe
@@ -171,16 +175,18 @@ def _keyset(
     }
     path: tuple[str | int, ...] = (wrapper, PAGE_SIZE - 1, id_field) if wrapper else (PAGE_SIZE - 1, id_field)
     position = 0
+    chain = min(MAX_BATCH, per_range + 2)  # pages one request may chain (slack for uneven ids)
+    window = max(1, STREAM_WINDOW_ROWS // (chain * PAGE_SIZE))  # ranges read ahead of the consumer
     for _ in range(_MAX_ROUNDS):
-        active = [r for r in ranges if not r.done]
+        active = [r for r in ranges[position : position + window] if not r.done]
         if not active:
             break
-        chunks = [_chain(method, base, user_filter, r, density, id_field, path) for r in active]
+        chunks = [
+            _chain(method, base, user_filter, r, density, id_field, path, parse_rows, chain) for r in active
+        ]
         results: list[Any] = yield Parallel([chunk.call() for chunk in chunks])
-        for rng, chunk, result in zip(active, chunks, results, strict=True):
-            if isinstance(result, BaseException):
-                raise result
-            _absorb(rng, chunk, result, parse_rows, row_id)
+        _absorb_all(active, chunks, results, row_id)
+        del results, chunks  # the pages live on only in their ranges' rows, until handed out
         while position < len(ranges) and ranges[position].done:
             batch_rows = ranges[position].rows
             ranges[position].rows = []
@@ -202,29 +208,43 @@ def _chain(
     density: float,
     id_field: str,
     path: tuple[str | int, ...],
+    parse_rows: Callable[[APIResponse], list[T]],
+    most: int = MAX_BATCH,
 ) -> BatchChunk:
-    """One request reading a range: as many chained pages as the range is estimated to hold (max 50)."""
+    """One request reading a range: as many chained pages as the range is estimated to hold (``most``)."""
     estimate = math.ceil(max(1.0, density * (rng.upper - rng.after)) / PAGE_SIZE)
-    pages = max(1, min(MAX_BATCH, estimate))
+    pages = max(1, min(most, estimate))
     calls: list[tuple[str, Call[Any]]] = []
     for index in range(pages):
         lower: Any = rng.after if index == 0 else Ref(f"p{index - 1}", *path)
         page_filter = {**flt, ">" + id_field: lower, "<=" + id_field: rng.upper}
         params = {**base, "filter": page_filter, "order": {id_field: "ASC"}, "start": -1}
-        calls.append((f"p{index}", Call(method, params, parse=_raw, read_only=True)))
+        # each page is parsed as its answer arrives (in the sender's worker), so the raw rows are freed early
+        calls.append((f"p{index}", Call(method, params, parse=parse_rows, read_only=True)))
     return BatchChunk(calls)
+
+
+def _absorb_all(
+    active: Sequence[_Range],
+    chunks: Sequence[BatchChunk],
+    results: Sequence[Any],
+    row_id: Callable[[T], int | None],
+) -> None:
+    for rng, chunk, result in zip(active, chunks, results, strict=True):
+        if isinstance(result, BaseException):
+            raise result
+        _absorb(rng, chunk, result, row_id)
 
 
 def _absorb(
     rng: _Range,
     chunk: BatchChunk,
-    outcomes: Mapping[str, Outcome[APIResponse]],
-    parse_rows: Callable[[APIResponse], list[T]],
+    outcomes: Mapping[str, Outcome[list[T]]],
     row_id: Callable[[T], int | None],
 ) -> None:
-    """Take a range's pages in order until a short one; keep only ids above the last one taken."""
+    """Take a range's (parsed) pages in order until a short one; keep only ids above the last one taken."""
     for key, _ in chunk.calls:
-        page = parse_rows(outcomes[key].unwrap())
+        page = outcomes[key].unwrap()
         for row in page:
             key_id = row_id(row)
             if key_id is not None and rng.after < key_id <= rng.upper:
@@ -272,13 +292,19 @@ def _offset(
     starts = list(range(first.next or total, end, PAGE_SIZE)) if first.next is not None else []
     if not starts or (limit is not None and emitted >= limit):
         return
-    pages: list[Outcome[APIResponse]] = yield Batch(
-        [Call(method, {**params, "start": s}, parse=_raw, read_only=True) for s in starts]
-    )
-    for outcome in pages:
-        rows = fresh(parse_rows(outcome.unwrap()))
-        if rows:
-            emitted += len(rows)
-            yield Emit(rows)
-        if limit is not None and emitted >= limit:
-            return
+    step = max(1, STREAM_WINDOW_ROWS // PAGE_SIZE)  # pages read ahead of the consumer
+    for at in range(0, len(starts), step):
+        pages: list[Outcome[list[T]]] = yield Batch(
+            [
+                Call(method, {**params, "start": s}, parse=parse_rows, read_only=True)
+                for s in starts[at : at + step]
+            ]
+        )
+        for outcome in pages:
+            rows = fresh(outcome.unwrap())
+            if rows:
+                emitted += len(rows)
+                yield Emit(rows)
+            if limit is not None and emitted >= limit:
+                return
+        del pages

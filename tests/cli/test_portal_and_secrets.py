@@ -93,7 +93,7 @@ def test_an_unreachable_portal_is_a_transport_failure(b24: Invoke) -> None:
     run = b24("call", "user.current", env={"BITRIX24_WEBHOOK_URL": f"http://127.0.0.1:9/rest/1/{SECRET}/"})
     assert_clean_failure(run, 3)
     assert "network" in run.stderr
-    assert "BITRIX24_WEBHOOK_URL, set in the environment," in run.stderr
+    assert "BITRIX24_WEBHOOK_URL (set in the environment)" in run.stderr
     assert SECRET not in run.text
 
 

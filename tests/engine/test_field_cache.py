@@ -44,6 +44,8 @@ async def test_one_vocabulary_two_portals(make_client: Factory) -> None:
     fields = {"TITLE": "ООО «Ромашка»"}
 
     first_a = await client_a.run(crm.company.add(fields))
+    assert _calls(portal_a, "crm.company.fields") == 0  # standard keys only: checked from the static table
+    assert "UF_CRM_VAT" not in await client_a.run(crm.company.fields())  # fills A's cache
     with_vat = await client_b.run(crm.company.add({**fields, "UF_CRM_VAT": "20"}))
     assert first_a > 0
     assert with_vat > 0
@@ -88,7 +90,8 @@ async def test_checks_off_send_the_write_without_reading_fields(make_client: Fac
 async def test_a_new_custom_field_through_the_client_is_usable_at_once(make_client: Factory) -> None:
     portal = _portal("a.bitrix24.test", vat=False)
     client = _client(make_client, portal)
-    await client.crm.company.add({"TITLE": "before"})  # loads and caches crm.company.fields
+    await client.crm.company.fields()  # loads and caches crm.company.fields
+    await client.crm.company.add({"TITLE": "before"})  # standard keys only: no read, the cache stays
     await client.crm.company.userfield.add({"FIELD_NAME": "VAT", "USER_TYPE_ID": "string"})
     assert await client.crm.company.add({"TITLE": "after", "UF_CRM_VAT": "20"}) > 0
     assert _calls(portal, "crm.company.fields") == 2  # read again after the field was added

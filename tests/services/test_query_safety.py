@@ -412,3 +412,18 @@ def test_crm_item_raw_calls_use_their_own_custom_field_names(demo: Emulator) -> 
     assert b24.call_full("crm.item.list", original).total == 163
     with pytest.raises(InvalidInputError, match="UF_CRM_BUDGET"):
         b24.call("crm.item.list", {**original, "select": ["ufCrmBudget"]})
+
+
+def test_the_typed_crm_item_takes_camel_case_custom_field_codes(demo: Emulator) -> None:
+    """crm.item.fields names a custom field ufCrmBudget; the typed service (useOriginalUfNames=Y) sends it as
+    its UF_CRM_BUDGET code, which that mode takes."""
+    b24 = Bitrix24(demo.webhook_url, transport=demo.transport(), limits="off")
+    b24.crm.deal.userfield.add({"FIELD_NAME": "BUDGET", "USER_TYPE_ID": "double"})
+    b24.crm.deal.update(3, {"UF_CRM_BUDGET": 10})
+    items = b24.crm.item(2)
+    rows = items.list_all(
+        filter={">ufCrmBudget": 1}, select=["id", "ufCrmBudget"], order={"ufCrmBudget": "DESC"}
+    )
+    assert [row.id for row in rows] == [3]
+    with pytest.raises(InvalidInputError, match="UF_CRM_BUDGET"):
+        items.list(filter={">ufCrmBudjet": 1})
