@@ -36,6 +36,7 @@ PAGE_SIZE: Final = 50
 _MAX_ROUNDS: Final = 100_000
 #: The most rows read ahead of the consumer (5 full ``batch`` requests): a stream of a million rows holds
 #: no more than this plus the page being consumed, and asks for more only when the consumer has taken them.
+#: A read of at most twice this many rows goes in one round (so what any stream holds stays under that).
 STREAM_WINDOW_ROWS: Final = 12_500
 
 
@@ -177,6 +178,8 @@ def _keyset(
     position = 0
     chain = min(MAX_BATCH, per_range + 2)  # pages one request may chain (slack for uneven ids)
     window = max(1, STREAM_WINDOW_ROWS // (chain * PAGE_SIZE))  # ranges read ahead of the consumer
+    if remaining <= 2 * STREAM_WINDOW_ROWS:
+        window = len(ranges)  # a read this small goes in one round: what it holds stays under 2 windows
     for _ in range(_MAX_ROUNDS):
         active = [r for r in ranges[position : position + window] if not r.done]
         if not active:
