@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -127,3 +128,17 @@ class Recorder(httpx.MockTransport):
             return handler(request)
 
         super().__init__(record)
+
+
+@pytest.fixture(scope="session")
+def demo_dump() -> dict[str, Any]:
+    """The demo portal's state, built once per session (163 deals, people, funnels, custom fields)."""
+    return Emulator.demo(limits="off").state.dump()
+
+
+@pytest.fixture
+def fresh_demo(demo_dump: dict[str, Any]) -> Emulator:
+    """A fresh copy of the demo portal with no rate limit: what a test writes stays in its own copy."""
+    emu = Emulator(limits="off")
+    emu.state.load(copy.deepcopy(demo_dump))
+    return emu

@@ -112,14 +112,12 @@ class AsyncEngine(ClientBase):
     # ---------------------------------------------------------------------------------------- calls
     async def call(self, method: str, params: Mapping[str, Any] | None = None) -> Any:
         """Call any REST method and return its ``result``."""
-        call = self._raw(method, params or {})
-        await self._precheck((call,))
-        return (await self._send(call)).result
+        return (await self.call_full(method, params)).result
 
     async def call_full(self, method: str, params: Mapping[str, Any] | None = None) -> APIResponse:
         """Call any REST method; return the whole answer (``result``, ``total``, ``next``, ``time``)."""
         call = self._raw(method, params or {})
-        await self._precheck((call,))
+        await self._precheck((call,))  # a known list method's field names
         return await self._send(call)
 
     @overload
@@ -129,8 +127,8 @@ class AsyncEngine(ClientBase):
     async def run(self, step: Call[T] | Flow[T]) -> T:
         """Execute a call, or pump a flow (a generator of calls) to its return value."""
         if isinstance(step, Call):
-            await self._precheck((step,))
-            return self._value(step, await self._send(step))
+            value: T = await self._execute(step)  # its checks first, as for a call inside a flow
+            return value
         return await drive_flow_async(step, self._execute)
 
     def stream(self, flow: Stream[T]) -> AsyncIterator[T]:

@@ -27,9 +27,10 @@ from collections.abc import Awaitable, Callable, Generator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from ..errors import Bitrix24Error, OutcomeUnknownError
-from ..protocol.batch import MAX_BATCH, BatchChunk, Outcome, has_references, is_read_call
+from ..protocol.batch import MAX_BATCH, BatchChunk, Outcome, has_references
 from ..protocol.call import Call, Parallel
 from ..protocol.envelope import APIResponse
+from ..protocol.reads import is_read_call
 from ..protocol.rows import chunked
 from .retry import RetryPolicy
 

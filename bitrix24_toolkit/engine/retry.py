@@ -48,7 +48,7 @@ from ..errors import (
     leaves_outcome_unknown,
     outcome_unknown,
 )
-from ..protocol.batch import READ_METHODS, is_read_call, is_read_method
+from ..protocol.reads import READ_METHODS, is_read_call, is_read_method
 from .redaction import redact
 
 __all__ = ["READ_METHODS", "RetryPolicy", "is_read_call", "is_read_method"]

@@ -94,14 +94,12 @@ class SyncEngine(ClientBase):
     # ---------------------------------------------------------------------------------------- calls
     def call(self, method: str, params: Mapping[str, Any] | None = None) -> Any:
         """Call any REST method and return its ``result``."""
-        call = self._raw(method, params or {})
-        self._precheck((call,))
-        return self._send(call).result
+        return self.call_full(method, params).result
 
     def call_full(self, method: str, params: Mapping[str, Any] | None = None) -> APIResponse:
         """Call any REST method; return the whole answer (``result``, ``total``, ``next``, ``time``)."""
         call = self._raw(method, params or {})
-        self._precheck((call,))
+        self._precheck((call,))  # a known list method's field names
         return self._send(call)
 
     @overload
@@ -111,8 +109,8 @@ class SyncEngine(ClientBase):
     def run(self, step: Call[T] | Flow[T]) -> T:
         """Execute a call, or pump a flow (a generator of calls) to its return value."""
         if isinstance(step, Call):
-            self._precheck((step,))
-            return self._value(step, self._send(step))
+            value: T = self._execute(step)  # its checks first, as for a call inside a flow
+            return value
         return drive_flow(step, self._execute)
 
     def stream(self, flow: Stream[T]) -> Iterator[T]:

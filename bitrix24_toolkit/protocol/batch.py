@@ -10,13 +10,14 @@ when empty) into an :class:`Outcome` per call: its parsed value, its typed error
 Every call keeps the failure it would have alone: a sub-error is read like an answer of its own (status
 included, see :func:`~bitrix24_toolkit.protocol.envelope.batch_sub_error`), and when the whole request fails
 each call gets the error under its own name (:meth:`BatchChunk.failed`). Whether a call may be repeated is
-decided here too (:func:`is_read_call`), since a ``batch`` is a read only when every call in it is one.
+decided in :mod:`.reads` (:func:`is_read_call`, re-exported here), since a ``batch`` is a read only when
+every call in it is one.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Generic, TypeVar
 
@@ -33,6 +34,7 @@ from ..errors import (
 from .call import Call, Flow, Parallel, checks_of
 from .encoding import encode_php_query
 from .envelope import MAX_TOTAL, APIResponse, TimeInfo, batch_sub_error, named, snippet_of, unreadable_result
+from .reads import READ_METHODS, is_read_call, is_read_method
 from .rows import chunked
 
 __all__ = [
@@ -54,55 +56,6 @@ T = TypeVar("T")
 MAX_BATCH: Final = 50
 _KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _REF = re.compile(r"\$result\[([^\]\[]+)\]")
-
-#: Methods that only read, beyond the ``*.get`` / ``*.list`` / ``*.fields`` naming rule.
-READ_METHODS: Final = frozenset(
-    {
-        "user.current",
-        "profile",
-        "scope",
-        "methods",
-        "method.get",
-        "server.time",
-        "app.info",
-        "events",
-        "event.get",
-        "crm.duplicate.findbycomm",
-        "crm.requisite.preset.countries",
-        "crm.enum.addresstype",
-        "crm.userfield.types",
-        "crm.status.entity.types",
-        "crm.status.entity.items",
-        "crm.dealcategory.stage.list",
-        "crm.deal.contact.items.get",
-        "crm.lead.contact.items.get",
-        "crm.deal.productrows.get",
-        "crm.lead.productrows.get",
-        "crm.requisite.link.get",
-        "bizproc.robot.list",
-        "bizproc.activity.list",
-    }
-)
-_READ_SUFFIXES: Final = (".get", ".list", ".fields")
-
-
-def is_read_method(method: str) -> bool:
-    """Whether repeating ``method`` after an unknown outcome is harmless (unknown methods are writes)."""
-    name = method.lower()
-    return name in READ_METHODS or name.endswith(_READ_SUFFIXES)
-
-
-def is_read_call(call: Call[Any]) -> bool:
-    """Whether repeating ``call`` is harmless: its own mark, else its name (a ``batch``: its commands')."""
-    if call.read_only is not None:
-        return call.read_only
-    if call.method.lower() == "batch":
-        commands = call.params.get("cmd")
-        values = commands.values() if isinstance(commands, Mapping) else commands
-        if isinstance(values, Iterable) and not isinstance(values, str | bytes):
-            names = [str(command).split("?", 1)[0] for command in values]
-            return bool(names) and all(is_read_method(name) for name in names)
-    return is_read_method(call.method)
 
 
 class Ref(str):

@@ -158,14 +158,14 @@ class ItemCalls(ListFamily[CrmEntity]):
 
     def fields(self) -> Call[dict[str, FieldInfo]]:
         """Descriptions of every field under its crm.item name, with ``upper_name`` (crm.item.fields)."""
-        params = {"entityTypeId": self.entity_type_id, **_ORIGINAL}
-        return Call(
-            "crm.item.fields",
-            params,
-            parse=self._parse_fields,
-            read_only=True,
-            describes=f"crm.item.{self.entity_type_id}",
-        )
+        return self._fields_call(original=True)
+
+    def _fields_call(self, *, original: bool) -> Call[dict[str, FieldInfo]]:
+        """crm.item.fields with custom fields under their ``UF_CRM_*`` codes, or (``original=False``, the
+        portal's default) their camelCase ones, as a raw call with ``useOriginalUfNames=N`` names them."""
+        params = {"entityTypeId": self.entity_type_id, "useOriginalUfNames": "Y" if original else "N"}
+        key = f"crm.item.{self.entity_type_id}" + ("" if original else ".camel")
+        return Call("crm.item.fields", params, parse=self._parse_fields, read_only=True, describes=key)
 
     # ----------------------------------------------------------------------------------- writes
     def _legacy_name(self, name: str, info: FieldInfo) -> str:

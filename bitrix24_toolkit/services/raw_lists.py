@@ -14,9 +14,8 @@ from collections.abc import Callable, Generator, Mapping
 from typing import Any
 
 from ..models.directory import Status
-from ..models.meta import FieldInfo
 from ..protocol.call import Call
-from .common import as_id, parse_field_map
+from .common import as_id
 from .listing import ListFamily
 from .query_safety import declared_names, query_checks
 from .root import CrmCalls
@@ -51,17 +50,6 @@ def _by_lower_name(params: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _camel_fields(entity_type_id: int) -> Call[dict[str, FieldInfo]]:
-    """crm.item.fields under the names a call with ``useOriginalUfNames=N`` (the default) uses."""
-    return Call(
-        "crm.item.fields",
-        {"entityTypeId": entity_type_id, "useOriginalUfNames": "N"},
-        parse=parse_field_map,
-        read_only=True,
-        describes=f"crm.item.{entity_type_id}.camel",
-    )
-
-
 def list_checks(method: str, params: Mapping[str, Any]) -> Callable[[], Generator[Any, Any, None]] | None:
     """The field checks of a raw call of a known list method (``None``: not a known list method)."""
     if not isinstance(method, str) or not isinstance(params, Mapping):
@@ -75,7 +63,9 @@ def list_checks(method: str, params: Mapping[str, Any]) -> Callable[[], Generato
             return None  # the portal refuses the call itself
         if str(lower.get("useoriginalufnames", "N")).upper() == "Y":
             return CrmCalls().item(entity_type_id)._checks(query)
-        return query_checks("crm.item.list", query, _camel_fields(entity_type_id))
+        return query_checks(
+            "crm.item.list", query, CrmCalls().item(entity_type_id)._fields_call(original=False)
+        )
     if name == "crm.status.list":
         return query_checks(
             "crm.status.list", query, CrmCalls().status.fields(), standard=declared_names(Status)

@@ -28,16 +28,9 @@ from bitrix24_toolkit.testing.emulator import Emulator
 F = "UF_CRM_HOLDING_PARENT"
 
 
-@pytest.fixture(scope="module")
-def demo_state() -> dict[str, Any]:
-    return Emulator.demo(limits="off").state.dump()
-
-
 @pytest.fixture
-def demo(demo_state: dict[str, Any]) -> Emulator:
-    emu = Emulator(limits="off")
-    emu.state.load(copy.deepcopy(demo_state))
-    return emu
+def demo(fresh_demo: Emulator) -> Emulator:
+    return fresh_demo
 
 
 @pytest.fixture

@@ -21,16 +21,9 @@ from bitrix24_toolkit.services.common import OPERATORS
 from bitrix24_toolkit.testing import Emulator
 
 
-@pytest.fixture(scope="module")
-def demo_state() -> dict[str, Any]:
-    return Emulator.demo(limits="off").state.dump()
-
-
 @pytest.fixture
-def demo(demo_state: dict[str, Any]) -> Emulator:
-    emu = Emulator(limits="off")
-    emu.state.load(copy.deepcopy(demo_state))
-    return emu
+def demo(fresh_demo: Emulator) -> Emulator:
+    return fresh_demo
 
 
 @pytest.fixture
@@ -132,10 +125,10 @@ async def test_a_field_added_through_the_client_is_seen_at_once(b24: Any, demo: 
     assert page.total == 163
 
 
-async def test_each_portal_judges_its_own_custom_fields(make_client: Any, demo_state: dict[str, Any]) -> None:
+async def test_each_portal_judges_its_own_custom_fields(make_client: Any, demo_dump: dict[str, Any]) -> None:
     one, two = Emulator(limits="off"), Emulator(limits="off")
-    one.state.load(copy.deepcopy(demo_state))
-    two.state.load(copy.deepcopy(demo_state))
+    one.state.load(copy.deepcopy(demo_dump))
+    two.state.load(copy.deepcopy(demo_dump))
     a = make_client(one.webhook_url, transport=one.transport())
     b = make_client(two.webhook_url, transport=two.transport())
     await a.crm.deal.userfield.add({"FIELD_NAME": "ONLY_A", "USER_TYPE_ID": "string"})
