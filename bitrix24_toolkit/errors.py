@@ -21,6 +21,8 @@ Every exception the library raises derives from :class:`Bitrix24Error`::
     │                                JSON nested too deep, ``true`` where an id belongs)
     │   └── RedirectRefusedError     a redirect not followed (https -> http, ...): the call was not run
     ├── NotAppliedError              the portal answered a write with ``false``: nothing was changed
+    ├── SharedStateError             the shared state (Redis limits, tokens) could not be reached or
+    │                                read: raised before the request, so nothing was sent (``.sent``)
     ├── TokenRefreshError            (also an AuthenticationError) refused with ``expired_token`` and the
     │                                refresh failed: nothing was stored
     └── OutcomeUnknownError          a write failed in a way that may have applied it: never repeated
@@ -87,6 +89,7 @@ __all__ = [
     "RequestTimeout",
     "ResponseFormatError",
     "ServerError",
+    "SharedStateError",
     "TokenExpiredError",
     "TokenRefreshError",
     "TransportError",
@@ -315,6 +318,23 @@ class NotAppliedError(Bitrix24Error):
         super().__init__(message)
         self.method = method
         self.result = result
+
+
+class SharedStateError(Bitrix24Error):
+    """State shared by processes (``distributed.RedisLimits``, ``RedisTokenStore``) could not be used:
+    Redis is down, unreachable, timing out, refused the credentials, or holds something unreadable.
+
+    Raised before the request that needed it, so **nothing was sent** (``sent`` is always ``False``): the
+    call may be repeated once the shared state works again. It is never an unknown outcome. ``what`` names
+    the state (``"limits"``, ``"tokens"``); the message names the server with any password masked.
+    """
+
+    #: the request that needed the shared state was not sent
+    sent: bool = False
+
+    def __init__(self, message: str, *, what: str = "") -> None:
+        super().__init__(message)
+        self.what = what
 
 
 class TokenRefreshError(AuthenticationError):

@@ -2,14 +2,16 @@
 
 Order, high to low (a module may import its own layer or a lower one, never a higher one)::
 
-    cli > testing > helpers > events > client > services > engine > protocol | models > errors
+    cli > testing > helpers > events > client > services | distributed > engine > protocol | models > errors
 
-``protocol`` and ``models`` are independent siblings. Every import counts: top-level ones, imports inside
-functions and methods, ``if TYPE_CHECKING:`` blocks, relative imports, and module names handed to
-``importlib.import_module(...)`` / ``__import__(...)`` (a dynamic import the scan cannot resolve statically
-is a violation too). Extra rules: ``testing`` never imports ``helpers`` or ``events``; modules inside the
-layers never import the root package ``bitrix24_toolkit`` itself (nor ``__main__``, ``tools``, ``tests``);
-``models`` does not import httpx, and neither ``protocol`` nor ``models`` imports a network-I/O module.
+``protocol`` and ``models`` are independent siblings, and so are ``services`` and ``distributed`` (shared
+state on Redis: it imports ``engine`` and below; the client layer and above import it). Every import
+counts: top-level ones, imports inside functions and methods, ``if TYPE_CHECKING:`` blocks, relative
+imports, and module names handed to ``importlib.import_module(...)`` / ``__import__(...)`` (a dynamic
+import the scan cannot resolve statically is a violation too). Extra rules: ``testing`` never imports
+``helpers`` or ``events``; modules inside the layers never import the root package ``bitrix24_toolkit``
+itself (nor ``__main__``, ``tools``, ``tests``); ``models`` does not import httpx, and neither ``protocol``
+nor ``models`` imports a network-I/O module.
 The root ``__init__.py``, ``_version.py`` and ``__main__.py`` sit outside the layers.
 """
 
@@ -34,7 +36,7 @@ ORDER: tuple[tuple[str, ...], ...] = (
     ("helpers",),
     ("events",),
     ("client",),
-    ("services",),
+    ("services", "distributed"),
     ("engine",),
     ("protocol", "models"),
     ("errors",),
@@ -404,6 +406,29 @@ def synthetic(path: str, text: str) -> list[str]:
             "bitrix24_toolkit/protocol/x.py:1 imports urllib.request (layer protocol does no network I/O",
         ),
         (
+            "bitrix24_toolkit/distributed/x.py",
+            "from ..client import Bitrix24\n",
+            "bitrix24_toolkit/distributed/x.py:1 imports bitrix24_toolkit.client (layer client above layer "
+            "distributed",
+        ),
+        (
+            "bitrix24_toolkit/distributed/x.py",
+            "def f():\n    from ..testing import Emulator\n",
+            "bitrix24_toolkit/distributed/x.py:2 imports bitrix24_toolkit.testing (layer testing above",
+        ),
+        (
+            "bitrix24_toolkit/services/x.py",
+            "from ..distributed import RedisLimits\n",
+            "bitrix24_toolkit/services/x.py:1 imports bitrix24_toolkit.distributed (layer distributed beside "
+            "layer services: independent siblings)",
+        ),
+        (
+            "bitrix24_toolkit/engine/x.py",
+            "from ..distributed.limits import RedisLimits\n",
+            "bitrix24_toolkit/engine/x.py:1 imports bitrix24_toolkit.distributed.limits (layer distributed "
+            "above layer engine",
+        ),
+        (
             "bitrix24_toolkit/newlayer/x.py",
             "import json\n",
             "bitrix24_toolkit/newlayer/x.py:1 imports - (bitrix24_toolkit.newlayer.x is in no layer)",
@@ -420,6 +445,13 @@ def test_the_scan_reports_a_synthetic_violation(path: str, text: str, expected: 
     ("path", "text"),
     [
         ("bitrix24_toolkit/client/x.py", "from ..engine import Limits\nfrom ..services import CrmCalls\n"),
+        (
+            "bitrix24_toolkit/distributed/x.py",
+            "from ..engine.limiter import Limiter\nfrom ..errors import SharedStateError\n"
+            "from ..protocol.call import Call\nfrom ..models import Deal\n",
+        ),
+        ("bitrix24_toolkit/client/x.py", "from ..distributed import RedisLimits\n"),
+        ("bitrix24_toolkit/cli/x.py", "from ..distributed.limits import RedisLimits\n"),
         ("bitrix24_toolkit/cli/x.py", "from .. import errors\nfrom .._version import __version__\n"),
         (
             "bitrix24_toolkit/testing/x.py",

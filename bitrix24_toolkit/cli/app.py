@@ -21,6 +21,8 @@ from .commands_emulator import emulator_app
 from .commands_funnel import funnel
 from .commands_holding import holding_app
 from .commands_leads import leads_app
+from .commands_org import org_app
+from .commands_projects import project_app
 from .commands_requisites import requisites_app
 from .deadline import command_deadline
 from .failures import guarded
@@ -149,7 +151,9 @@ app.command("funnel")(funnel)
 app.add_typer(holding_app)
 app.add_typer(requisites_app)
 app.add_typer(leads_app)
+app.add_typer(org_app)
 app.add_typer(emulator_app)
+app.add_typer(project_app)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

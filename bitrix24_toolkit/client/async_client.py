@@ -10,7 +10,14 @@ from ..engine.async_engine import AsyncEngine
 
 if TYPE_CHECKING:
     from ..protocol.call import Call
-    from .async_api import AsyncCrmAPI, AsyncUserAPI
+    from .async_api import (
+        AsyncBlogPostAPI,
+        AsyncCrmAPI,
+        AsyncDepartmentAPI,
+        AsyncTaskAPI,
+        AsyncUserAPI,
+        AsyncWorkgroupAPI,
+    )
 
 __all__ = ["AsyncBitrix24"]
 
@@ -42,3 +49,35 @@ class AsyncBitrix24(AsyncEngine):
         from .async_api import AsyncUserAPI
 
         return AsyncUserAPI(self, UserCalls())
+
+    @cached_property
+    def department(self) -> AsyncDepartmentAPI:
+        """The company structure: ``await b24.department.get(filter={"PARENT": 1})``."""
+        from ..services.departments import DepartmentCalls
+        from .async_api import AsyncDepartmentAPI
+
+        return AsyncDepartmentAPI(self, DepartmentCalls())
+
+    @cached_property
+    def task(self) -> AsyncTaskAPI:
+        """Tasks, checklists, links: ``await b24.task.add({"TITLE": ..., "RESPONSIBLE_ID": 1})``."""
+        from ..services.tasks import TaskCalls
+        from .async_api import AsyncTaskAPI
+
+        return AsyncTaskAPI(self, TaskCalls())
+
+    @cached_property
+    def workgroup(self) -> AsyncWorkgroupAPI:
+        """Workgroups and projects: ``await b24.workgroup.create({"NAME": ..., "PROJECT": True})``."""
+        from ..services.workgroups import WorkgroupCalls
+        from .async_api import AsyncWorkgroupAPI
+
+        return AsyncWorkgroupAPI(self, WorkgroupCalls())
+
+    @cached_property
+    def feed(self) -> AsyncBlogPostAPI:
+        """The live feed: ``await b24.feed.add("[B]Done[/B]", title=..., to="UA")``."""
+        from ..services.feed import BlogPostCalls
+        from .async_api import AsyncBlogPostAPI
+
+        return AsyncBlogPostAPI(self, BlogPostCalls())

@@ -16,17 +16,21 @@ from ..models.bindings import ContactBinding
 from ..models.crm import Company, Contact, CrmEntity, Deal, Lead
 from ..models.directory import Category, StageHistoryItem, Status, StatusEntityType
 from ..models.meta import DuplicateMatch, FieldInfo, Page, User
+from ..models.org import BlogPost, Department, Workgroup
 from ..models.products import ProductRow
 from ..models.requisites import Address, BankDetail, Country, Preset, PresetField, Requisite, RequisiteLink
 from ..models.row_list import RowList
+from ..models.tasks import ChecklistItem, Task
 from ..models.userfield import UserField
 from ..services.activity import ActivityCalls, TodoCalls
 from ..services.addresses import AddressCalls
 from ..services.bulk import BulkResult
 from ..services.contact_items import DealContactItemsCalls, LeadContactItemsCalls
 from ..services.crm_kinds import CompanyCalls, ContactCalls, DealCalls, LeadCalls
+from ..services.departments import DepartmentCalls
 from ..services.directory import CategoryCalls, StatusCalls
 from ..services.duplicates import DuplicateCalls
+from ..services.feed import EVERYONE, BlogPostCalls
 from ..services.item import ItemCalls
 from ..services.productrows import DealProductRowsCalls, LeadProductRowsCalls
 from ..services.requisite_links import RequisiteLinkCalls
@@ -34,6 +38,7 @@ from ..services.requisite_presets import PresetCalls
 from ..services.requisites import BankDetailCalls, RequisiteCalls, RequisiteUserFieldCalls
 from ..services.root import CrmCalls
 from ..services.stagehistory import StageHistoryCalls
+from ..services.tasks import ChecklistCalls, DependenceCalls, TaskCalls
 from ..services.timeline import TimelineCalls, TimelineCommentCalls
 from ..services.userfields import (
     CompanyUserFieldCalls,
@@ -42,11 +47,12 @@ from ..services.userfields import (
     LeadUserFieldCalls,
 )
 from ..services.users import UserCalls
+from ..services.workgroups import WorkgroupCalls
 
 if TYPE_CHECKING:
     from ..engine.sync_engine import SyncEngine
 
-__all__ = ['ActivityAPI', 'AddressAPI', 'BankDetailAPI', 'CategoryAPI', 'CompanyAPI', 'CompanyUserFieldAPI', 'ContactAPI', 'ContactUserFieldAPI', 'CrmAPI', 'DealAPI', 'DealContactItemsAPI', 'DealProductRowsAPI', 'DealUserFieldAPI', 'DuplicateAPI', 'ItemAPI', 'LeadAPI', 'LeadContactItemsAPI', 'LeadProductRowsAPI', 'LeadUserFieldAPI', 'PresetAPI', 'RequisiteAPI', 'RequisiteLinkAPI', 'RequisiteUserFieldAPI', 'StageHistoryAPI', 'StatusAPI', 'TimelineAPI', 'TimelineCommentAPI', 'TodoAPI', 'UserAPI']
+__all__ = ['ActivityAPI', 'AddressAPI', 'BankDetailAPI', 'BlogPostAPI', 'CategoryAPI', 'ChecklistAPI', 'CompanyAPI', 'CompanyUserFieldAPI', 'ContactAPI', 'ContactUserFieldAPI', 'CrmAPI', 'DealAPI', 'DealContactItemsAPI', 'DealProductRowsAPI', 'DealUserFieldAPI', 'DepartmentAPI', 'DependenceAPI', 'DuplicateAPI', 'ItemAPI', 'LeadAPI', 'LeadContactItemsAPI', 'LeadProductRowsAPI', 'LeadUserFieldAPI', 'PresetAPI', 'RequisiteAPI', 'RequisiteLinkAPI', 'RequisiteUserFieldAPI', 'StageHistoryAPI', 'StatusAPI', 'TaskAPI', 'TimelineAPI', 'TimelineCommentAPI', 'TodoAPI', 'UserAPI', 'WorkgroupAPI']
 
 
 class ActivityAPI:
@@ -221,6 +227,23 @@ class BankDetailAPI:
         return self._client.run(self.calls.update(id, fields, check=check))
 
 
+class BlogPostAPI:
+    """Posts of the live feed (scope ``log``)."""
+
+    def __init__(self, client: SyncEngine, calls: BlogPostCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    def add(self, message: str, *, title: str | None=None, to: str | Sequence[str]=EVERYONE, important: bool=False, tags: Iterable[str]=(), user_id: int | None=None) -> int:
+        """Publish a post (BB-code ``message``) to ``to`` -> the post's id (log.blogpost.add)."""
+        return self._client.run(self.calls.add(message, title=title, to=to, important=important, tags=tags, user_id=user_id))
+
+    def get(self, *, post_id: int | None=None, rights: Sequence[str] | None=None, start: int=0) -> Page[BlogPost]:
+        """Posts the caller may read, newest first, by ``post_id`` or ``rights`` codes (log.blogpost.get)."""
+        return self._client.run(self.calls.get(post_id=post_id, rights=rights, start=start))
+
+
 class CategoryAPI:
     """Funnels of one object kind (``b24.crm.category(2)`` for deals) (crm.category.*)."""
 
@@ -252,6 +275,39 @@ class CategoryAPI:
     def update(self, id: int, fields: Category | Mapping[str, Any]) -> Category:
         """Rename, resort or make default a funnel and return it (crm.category.update)."""
         return self._client.run(self.calls.update(id, fields))
+
+
+class ChecklistAPI:
+    """Checklist items of a task (task.checklistitem.*; parameters go in the pages' order)."""
+
+    def __init__(self, client: SyncEngine, calls: ChecklistCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    def add(self, task_id: int, fields: Mapping[str, Any]) -> int:
+        """Add an item ``{TITLE, PARENT_ID?, IS_COMPLETE?, MEMBERS?}`` -> its id (task.checklistitem.add)."""
+        return self._client.run(self.calls.add(task_id, fields))
+
+    def complete(self, task_id: int, item_id: int) -> bool:
+        """Tick an item (task.checklistitem.complete)."""
+        return self._client.run(self.calls.complete(task_id, item_id))
+
+    def delete(self, task_id: int, item_id: int) -> bool:
+        """Delete an item with its sub-items (task.checklistitem.delete)."""
+        return self._client.run(self.calls.delete(task_id, item_id))
+
+    def list(self, task_id: int, *, order: Mapping[str, str] | None=None) -> list[ChecklistItem]:
+        """Every item of a task (task.checklistitem.getlist)."""
+        return self._client.run(self.calls.list(task_id, order=order))
+
+    def renew(self, task_id: int, item_id: int) -> bool:
+        """Untick an item (task.checklistitem.renew)."""
+        return self._client.run(self.calls.renew(task_id, item_id))
+
+    def update(self, task_id: int, item_id: int, fields: Mapping[str, Any]) -> bool:
+        """Change an item; ``MEMBERS`` is replaced whole (task.checklistitem.update)."""
+        return self._client.run(self.calls.update(task_id, item_id, fields))
 
 
 class CompanyAPI:
@@ -681,6 +737,48 @@ class DealUserFieldAPI:
     def update(self, id: int, fields: UserField | Mapping[str, Any]) -> bool:
         """Change labels, flags, settings or enumeration items (not name or type) (crm.deal.userfield.update)."""
         return self._client.run(self.calls.update(id, fields))
+
+
+class DepartmentAPI:
+    """Departments of the company structure (scope ``department``)."""
+
+    def __init__(self, client: SyncEngine, calls: DepartmentCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    def add(self, name: str, *, parent: int, head: int | None=None, sort: int | None=None) -> int:
+        """Add a department below ``parent`` -> its id (department.add)."""
+        return self._client.run(self.calls.add(name, parent=parent, head=head, sort=sort))
+
+    def delete(self, department_id: int) -> bool:
+        """Delete a department with its sub-departments (department.delete)."""
+        return self._client.run(self.calls.delete(department_id))
+
+    def get(self, *, filter: Mapping[str, Any] | None=None, sort: str | None=None, order: str | None=None, start: int=0) -> Page[Department]:
+        """One page of up to 50 departments by ``ID``/``NAME``/``PARENT``/``UF_HEAD`` (department.get)."""
+        return self._client.run(self.calls.get(filter=filter, sort=sort, order=order, start=start))
+
+    def update(self, department_id: int, *, name: str | None=None, parent: int | None=None, head: int | None=None, sort: int | None=None) -> bool:
+        """Rename, move, re-head or re-sort a department (department.update)."""
+        return self._client.run(self.calls.update(department_id, name=name, parent=parent, head=head, sort=sort))
+
+
+class DependenceAPI:
+    """Links between tasks: ``task_to`` depends on ``task_from`` (task.dependence.*)."""
+
+    def __init__(self, client: SyncEngine, calls: DependenceCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    def add(self, task_from: int, task_to: int, link_type: int | str=2) -> bool:
+        """Make ``task_to`` depend on ``task_from`` (2: finish-start, or a name) (task.dependence.add)."""
+        return self._client.run(self.calls.add(task_from, task_to, link_type))
+
+    def delete(self, task_from: int, task_to: int) -> bool:
+        """Remove the link between two tasks (task.dependence.delete)."""
+        return self._client.run(self.calls.delete(task_from, task_to))
 
 
 class DuplicateAPI:
@@ -1182,6 +1280,57 @@ class StatusAPI:
         return self._client.run(self.calls.update(id, fields))
 
 
+class TaskAPI:
+    """Tasks, their checklists and links (scope ``task``)."""
+
+    def __init__(self, client: SyncEngine, calls: TaskCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    def add(self, fields: Mapping[str, Any]) -> Task:
+        """Create a task from ``{TITLE, RESPONSIBLE_ID, DEADLINE, GROUP_ID, ...}`` (tasks.task.add)."""
+        return self._client.run(self.calls.add(fields))
+
+    @cached_property
+    def checklist(self) -> ChecklistAPI:
+        """Checklist items of tasks (task.checklistitem.*)."""
+        return ChecklistAPI(self._client, self.calls.checklist)
+
+    def complete(self, task_id: int) -> Task:
+        """Mark a task completed: ``STATUS`` 5 (tasks.task.update)."""
+        return self._client.run(self.calls.complete(task_id))
+
+    def delete(self, task_id: int) -> bool:
+        """Delete a task with its checklist (tasks.task.delete)."""
+        return self._client.run(self.calls.delete(task_id))
+
+    @cached_property
+    def dependence(self) -> DependenceAPI:
+        """Links between tasks (task.dependence.*)."""
+        return DependenceAPI(self._client, self.calls.dependence)
+
+    def get(self, task_id: int, *, select: Iterable[str] | None=None) -> Task | None:
+        """One task by id, ``None`` when there is none (tasks.task.get)."""
+        return self._client.run(self.calls.get(task_id, select=select))
+
+    def iter_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None) -> Iterator[Task]:
+        """Every matching task, streamed by offset pages (tasks.task.list)."""
+        return self._client.stream(self.calls.iter_all(filter=filter, select=select, order=order, limit=limit))
+
+    def list(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, start: int=0) -> Page[Task]:
+        """One page of up to 50 tasks (filter by ``GROUP_ID``, ``TAG``, ``STATUS``) (tasks.task.list)."""
+        return self._client.run(self.calls.list(filter=filter, select=select, order=order, start=start))
+
+    def list_all(self, *, filter: Mapping[str, Any] | None=None, select: Iterable[str] | None=None, order: Mapping[str, str] | None=None, limit: int | None=None) -> RowList[Task]:
+        """Every matching task in one list, with ``.to_dataframe()`` (tasks.task.list)."""
+        return self._client.run(self.calls.list_all(filter=filter, select=select, order=order, limit=limit))
+
+    def update(self, task_id: int, fields: Mapping[str, Any]) -> Task:
+        """Change a task's fields; answers the task after the change (tasks.task.update)."""
+        return self._client.run(self.calls.update(task_id, fields))
+
+
 class TimelineAPI:
     """The timeline of CRM objects (crm.timeline.*)."""
 
@@ -1261,3 +1410,24 @@ class UserAPI:
     def search(self, *, filter: Mapping[str, Any] | None=None, sort: str | None=None, order: str | None=None, start: int=0, check: bool=True) -> Page[User]:
         """One page of users found by personal data (``{"FIND": "Ivan"}``) (user.search, user.fields)."""
         return self._client.run(self.calls.search(filter=filter, sort=sort, order=order, start=start, check=check))
+
+
+class WorkgroupAPI:
+    """Workgroups and projects (scope ``sonet_group``)."""
+
+    def __init__(self, client: SyncEngine, calls: WorkgroupCalls) -> None:
+        self._client = client
+        #: the call factories behind this namespace (build ``Call`` objects for batches and flows)
+        self.calls = calls
+
+    def by_id(self, group_id: int) -> Page[Workgroup]:
+        """The group with this id, as a page of at most one (sonet_group.get)."""
+        return self._client.run(self.calls.by_id(group_id))
+
+    def create(self, fields: Mapping[str, Any]) -> int:
+        """Create a group or, with ``PROJECT: True``, a project -> its id (sonet_group.create)."""
+        return self._client.run(self.calls.create(fields))
+
+    def get(self, *, filter: Mapping[str, Any] | None=None, order: Mapping[str, str] | None=None, start: int=0) -> Page[Workgroup]:
+        """One page of up to 50 groups by filter (``NAME``, ``%NAME``, ``OWNER_ID``) (sonet_group.get)."""
+        return self._client.run(self.calls.get(filter=filter, order=order, start=start))

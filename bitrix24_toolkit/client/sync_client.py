@@ -10,7 +10,7 @@ from ..engine.sync_engine import SyncEngine
 
 if TYPE_CHECKING:
     from ..protocol.call import Call
-    from .sync_api import CrmAPI, UserAPI
+    from .sync_api import BlogPostAPI, CrmAPI, DepartmentAPI, TaskAPI, UserAPI, WorkgroupAPI
 
 __all__ = ["Bitrix24"]
 
@@ -44,3 +44,35 @@ class Bitrix24(SyncEngine):
         from .sync_api import UserAPI
 
         return UserAPI(self, UserCalls())
+
+    @cached_property
+    def department(self) -> DepartmentAPI:
+        """The company structure: ``b24.department.get(filter={"PARENT": 1})``."""
+        from ..services.departments import DepartmentCalls
+        from .sync_api import DepartmentAPI
+
+        return DepartmentAPI(self, DepartmentCalls())
+
+    @cached_property
+    def task(self) -> TaskAPI:
+        """Tasks, checklists, links: ``b24.task.add({"TITLE": ..., "RESPONSIBLE_ID": 1})``."""
+        from ..services.tasks import TaskCalls
+        from .sync_api import TaskAPI
+
+        return TaskAPI(self, TaskCalls())
+
+    @cached_property
+    def workgroup(self) -> WorkgroupAPI:
+        """Workgroups and projects: ``b24.workgroup.create({"NAME": ..., "PROJECT": True})``."""
+        from ..services.workgroups import WorkgroupCalls
+        from .sync_api import WorkgroupAPI
+
+        return WorkgroupAPI(self, WorkgroupCalls())
+
+    @cached_property
+    def feed(self) -> BlogPostAPI:
+        """The live feed: ``b24.feed.add("[B]Done[/B]", title=..., to="UA")``."""
+        from ..services.feed import BlogPostCalls
+        from .sync_api import BlogPostAPI
+
+        return BlogPostAPI(self, BlogPostCalls())

@@ -26,9 +26,10 @@ from ..protocol.call import (
 from ..protocol.envelope import APIResponse
 from .base import DEFAULT_CONCURRENCY, ClientBase, http_limits, parallel_width
 from .coalesce import Coalescer
-from .core import USER_AGENT, Encoding, NeedRefresh, Pause, PortalMovedHook
-from .limiter import Limits
+from .core import USER_AGENT, Encoding, NeedRefresh, Pace, Pause, PortalMovedHook, Reply
+from .limiter import Limits, apace
 from .oauth import OAuth
+from .refresh import arun_refresh, refresh_flow, unsaved_flow
 from .retry import RetryPolicy, is_read_call
 from .settings import webhook_url_from_env
 
@@ -230,11 +231,17 @@ class AsyncEngine(ClientBase):
         raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover
 
     async def _send_once(self, call: Call[Any]) -> APIResponse:
+        auth = self._core.auth
+        if isinstance(auth, OAuth) and auth.save_due():
+            await self._save_unsaved(auth)  # the other processes sharing the store need that pair
         flow = self._core.exchange(call)
         step = next(flow)
         while True:
-            reply: httpx.Response | None = None
-            if isinstance(step, Pause):
+            reply: Reply = None
+            if isinstance(step, Pace):
+                assert self._core.limiter is not None
+                reply = await apace(self._core.limiter, step)
+            elif isinstance(step, Pause):
                 await (self.retry.async_sleep or asyncio.sleep)(step.seconds)
             elif isinstance(step, NeedRefresh):
                 try:
@@ -261,10 +268,22 @@ class AsyncEngine(ClientBase):
         oauth = self._core.auth
         assert isinstance(oauth, OAuth)
         async with oauth.async_lock():
-            if wait_only or oauth.tokens.access_token != used_token:
-                return  # another task refreshed while we waited
-            response = await self._transmit(oauth.refresh_request(self._core.timeout), "oauth/token")
-            oauth.apply_refresh(response)
+            # wait_only: waited for a refresh in flight, and takes a pair another process saved
+            flow = refresh_flow(oauth, used_token, self._core.timeout, wait_only=wait_only)
+            await arun_refresh(flow, oauth.store, self._refresh_transmit, self._sleep)
+
+    async def _save_unsaved(self, oauth: OAuth) -> None:
+        """Save a refreshed pair whose save failed before the call (a refresh in flight saves it itself)."""
+        lock = oauth.async_lock()
+        if not lock.locked():
+            async with lock:
+                await arun_refresh(unsaved_flow(oauth), oauth.store, self._refresh_transmit, self._sleep)
+
+    async def _refresh_transmit(self, request: httpx.Request) -> httpx.Response:
+        return await self._transmit(request, "oauth/token")
+
+    async def _sleep(self, seconds: float) -> None:
+        await (self.retry.async_sleep or asyncio.sleep)(seconds)
 
     # ------------------------------------------------------------------------------------ lifecycle
     async def aclose(self) -> None:

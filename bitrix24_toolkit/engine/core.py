@@ -22,10 +22,12 @@ from ..errors import (
     APIError,
     AuthenticationError,
     Bitrix24Error,
+    OperationTimeLimitError,
     RateLimitError,
     RedirectRefusedError,
     RequestTimeout,
     ResponseFormatError,
+    SharedStateError,
     TokenExpiredError,
     TokenRefreshError,
     TransportError,
@@ -33,13 +35,13 @@ from ..errors import (
 from ..protocol.call import Call
 from ..protocol.encoding import dumps_json, encode_php_query
 from ..protocol.envelope import APIResponse, decode_body, parse_envelope
-from .limiter import Limiter
+from .limiter import Pace, PortalLimiter
 from .oauth import OAuth
 from .redaction import redact
 from .redirects import refused_redirect
 from .webhook import WebhookURL, safe_url
 
-__all__ = ["DEFAULT_TIMEOUT", "USER_AGENT", "ClientCore", "NeedRefresh", "Pause", "Step"]
+__all__ = ["DEFAULT_TIMEOUT", "USER_AGENT", "ClientCore", "NeedRefresh", "Pace", "Pause", "Reply", "Step"]
 
 logger = logging.getLogger("bitrix24_toolkit")
 
@@ -47,6 +49,8 @@ USER_AGENT: Final = f"bitrix24-toolkit/{__version__}"
 #: A cloud portal cuts every request at 60 s (reference 2.1).
 DEFAULT_TIMEOUT: Final = httpx.Timeout(60.0, connect=10.0)
 _REDIRECTS: Final = frozenset({301, 302, 303, 307, 308})
+#: seconds a method blocked with ``OPERATION_TIME_LIMIT`` is taken as blocked when no reset time is known
+BLOCKED_GUESS: Final = 60.0
 
 Encoding: TypeAlias = Literal["json", "form"]
 PortalMovedHook: TypeAlias = Callable[[str, str], None]
@@ -71,7 +75,9 @@ class Pause:
     seconds: float
 
 
-Step: TypeAlias = httpx.Request | NeedRefresh | Pause
+Step: TypeAlias = httpx.Request | NeedRefresh | Pause | Pace
+#: what the driver sends back into the exchange: the answer to a request, the wait of a ``Pace``, or nothing
+Reply: TypeAlias = httpx.Response | float | None
 
 
 class ClientCore:
@@ -85,7 +91,7 @@ class ClientCore:
         encoding: Encoding = "json",
         user_agent: str = USER_AGENT,
         on_portal_moved: PortalMovedHook | None = None,
-        limiter: Limiter | None = None,
+        limiter: PortalLimiter | None = None,
     ) -> None:
         self.auth = auth
         #: paces requests at the portal's limits (shared per portal); ``None``: no pacing
@@ -138,26 +144,40 @@ class ClientCore:
         return request, token
 
     # ----------------------------------------------------------------------------------- exchange
-    def exchange(self, call: Call[Any]) -> Generator[Step, httpx.Response | None, APIResponse]:
-        """Send one call: follow a portal move once, refresh an expired OAuth token once, decode."""
+    def exchange(self, call: Call[Any]) -> Generator[Step, Reply, APIResponse]:
+        """Send one call: follow a portal move once, refresh an expired OAuth token once, decode.
+
+        The limiter is asked through :class:`Pace` steps, so a limiter that does I/O (Redis) is awaited by
+        the async client rather than blocking its event loop.
+        """
         if self.limiter is not None:
-            wait = self.limiter.reserve(call.method)
-            if wait > 0:
-                logger.debug("%s: waiting %.2f s for the portal's limits", call.method, wait)
-                yield Pause(wait)
+            while True:
+                wait = yield Pace("reserve", call.method)
+                if not isinstance(wait, float | int) or wait == 0:
+                    break
+                logger.debug("%s: waiting %.2f s for the portal's limits", call.method, abs(wait))
+                yield Pause(abs(float(wait)))
+                if wait > 0:
+                    break  # the slot was booked: send now
+                # held by the method's budget, nothing booked: book a slot now that the hold is over
         request, token = self.build_request(call)
         started = time.monotonic()
         logger.debug("-> %s", call.method)
         response = yield request
-        assert response is not None
+        assert isinstance(response, httpx.Response)
         if response.status_code in _REDIRECTS:
             response = yield self._relocate(request, response, call.method)
-            assert response is not None
+            assert isinstance(response, httpx.Response)
         try:
             decoded = self.decode(call, response)
         except RateLimitError:
             if self.limiter is not None:
-                self.limiter.penalize()  # another process shares the portal: pace what follows
+                yield Pace("penalize", call.method)  # another process shares the portal: pace what follows
+            raise
+        except OperationTimeLimitError as exc:
+            if self.limiter is not None:  # the method is blocked: every client of the limiter waits for it
+                reset_at = exc.reset_at if exc.reset_at is not None else time.time() + BLOCKED_GUESS
+                yield Pace("block", call.method, reset_at=reset_at)
             raise
         except AuthenticationError as exc:
             if token is None or not isinstance(self.auth, OAuth):
@@ -175,8 +195,12 @@ class ClientCore:
                     raise  # not refreshed meanwhile by another caller: the token is really refused
             request, _ = self.build_request(call)
             response = yield request
-            assert response is not None
+            assert isinstance(response, httpx.Response)
             decoded = self.decode(call, response)
+        if self.limiter is not None and decoded.time is not None:
+            budget = decoded.time
+            if budget.operating_reset_at is not None:
+                yield Pace("observe", call.method, budget.operating, budget.operating_reset_at)
         logger.debug(
             "<- %s HTTP %s in %.0f ms", call.method, response.status_code, (time.monotonic() - started) * 1e3
         )
@@ -259,8 +283,6 @@ class ClientCore:
         )
         if decoded.time is not None and decoded.time.operating_reset_at is not None:
             self.operating_reset_at[call.method] = decoded.time.operating_reset_at
-            if self.limiter is not None:
-                self.limiter.observe(call.method, decoded.time.operating, decoded.time.operating_reset_at)
         return decoded
 
     @staticmethod
@@ -280,9 +302,10 @@ class ClientCore:
 
         A refusal of the token endpoint (an :class:`APIError`, e.g. ``invalid_grant``) is raised as it is;
         any other failure (timeout, reset, a page that is not JSON) becomes :class:`TokenRefreshError`: the
-        call itself was refused, so nothing was stored (never "may have been applied").
+        call itself was refused, so nothing was stored (never "may have been applied"). A shared token
+        store that cannot be used (:class:`SharedStateError`: Redis down) is raised as it is too.
         """
-        if isinstance(failure, APIError):
+        if isinstance(failure, APIError | SharedStateError):
             return failure
         return TokenRefreshError(
             code=refused.code,

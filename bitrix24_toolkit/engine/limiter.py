@@ -17,11 +17,23 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Final, TypeAlias
+from typing import Any, Final, Literal, Protocol, TypeAlias, runtime_checkable
 
 from ..errors import InvalidInputError
 
-__all__ = ["PLANS", "Limiter", "LimiterState", "Limits", "MethodBudget", "limiter_for"]
+__all__ = [
+    "PLANS",
+    "Limiter",
+    "LimiterState",
+    "Limits",
+    "MethodBudget",
+    "Pace",
+    "PortalLimiter",
+    "SharedLimits",
+    "apace",
+    "limiter_for",
+    "pace",
+]
 
 #: the longest wait for a method's operating budget: the portal's window is 600 s (a ``operating_reset_at``
 #: further ahead, or not finite, is not slept on)
@@ -32,7 +44,87 @@ PLANS: Final[dict[str, tuple[float, float]]] = {"standard": (50.0, 2.0), "enterp
 #: Seconds of server time per method per 10 minutes before the portal blocks it (docs' worked example).
 DEFAULT_OPERATING_BUDGET: Final = 480.0
 
-Limits: TypeAlias = "str | tuple[float, float] | Limiter | None"
+
+@runtime_checkable
+class PortalLimiter(Protocol):
+    """What the engines ask of one portal's limiter (:class:`Limiter`, or a shared one such as Redis').
+
+    A limiter that does I/O may also define ``areserve``/``apenalize``/``aobserve`` coroutines: the async
+    client awaits them instead of calling the blocking ones (see :func:`apace`).
+    """
+
+    def reserve(self, method: str | None = None) -> float:
+        """Book one request; the seconds to wait before sending it. Negative: the method is held by its
+        budget and nothing was booked; wait ``-value`` seconds and reserve again."""
+
+    def block(self, method: str, until: float) -> None:
+        """The portal answered ``OPERATION_TIME_LIMIT``: hold ``method`` until ``until`` (unix time)."""
+
+    def penalize(self) -> None:
+        """The portal answered ``QUERY_LIMIT_EXCEEDED``: pace what follows."""
+
+    def observe(self, method: str, operating: float | None, reset_at: float | None) -> None:
+        """Record a method's ``time.operating`` and ``operating_reset_at``."""
+
+    def snapshot(self) -> LimiterState:
+        """The current state."""
+
+
+@runtime_checkable
+class SharedLimits(Protocol):
+    """Limits kept outside the process (``distributed.RedisLimits``): one limiter per portal domain."""
+
+    def for_portal(self, domain: str) -> PortalLimiter:
+        """The limiter of ``domain`` (shared by every client, thread, task and process of that portal)."""
+
+
+Limits: TypeAlias = "str | tuple[float, float] | Limiter | SharedLimits | None"
+
+
+@dataclass(frozen=True, slots=True)
+class Pace:
+    """A step of the exchange for the driver's limiter: book a slot (``"reserve"``: the driver sends back
+    the seconds to wait; negative: held, reserve again after it), take a 503 (``"penalize"``), record a
+    method's budget (``"observe"``) or that the portal blocked it until ``reset_at`` (``"block"``)."""
+
+    action: Literal["reserve", "penalize", "observe", "block"]
+    method: str | None = None
+    operating: float | None = None
+    reset_at: float | None = None
+
+
+def pace(limiter: PortalLimiter, step: Pace) -> float:
+    """Carry out ``step`` on ``limiter`` (blocking); the wait in seconds for a ``"reserve"``, else 0."""
+    if step.action == "reserve":
+        return limiter.reserve(step.method)
+    if step.action == "penalize":
+        limiter.penalize()
+    elif step.action == "block":
+        if step.method is not None and step.reset_at is not None:
+            limiter.block(step.method, step.reset_at)
+    elif step.method is not None:
+        limiter.observe(step.method, step.operating, step.reset_at)
+    return 0.0
+
+
+async def apace(limiter: PortalLimiter, step: Pace) -> float:
+    """:func:`pace` for the async client: awaits the limiter's coroutines when it has them."""
+    name = {"reserve": "areserve", "penalize": "apenalize", "observe": "aobserve", "block": "ablock"}[
+        step.action
+    ]
+    coroutine = getattr(limiter, name, None)
+    if coroutine is None:
+        return pace(limiter, step)
+    if step.action == "reserve":
+        return float(await coroutine(step.method))
+    if step.action == "penalize":
+        await coroutine()
+    elif step.action == "block":
+        if step.method is not None and step.reset_at is not None:
+            await coroutine(step.method, step.reset_at)
+    elif step.method is not None:
+        await coroutine(step.method, step.operating, step.reset_at)
+    return 0.0
 
 
 @dataclass(frozen=True)
@@ -86,6 +178,8 @@ class Limiter:
         self._waited = 0.0
         self._penalties = 0
         self._methods: dict[str, MethodBudget] = {}
+        #: method -> unix time until which the portal blocks it (``OPERATION_TIME_LIMIT``)
+        self._blocked: dict[str, float] = {}
 
     @classmethod
     def plan(cls, name: str, **options: float | None) -> Limiter:
@@ -103,8 +197,18 @@ class Limiter:
         self._stamp = now
 
     def reserve(self, method: str | None = None) -> float:
-        """Book one request; return the seconds to wait before sending it (0 when there is room)."""
+        """Book one request; return the seconds to wait before sending it (0 when there is room).
+
+        A method held by its operating budget (or blocked by ``OPERATION_TIME_LIMIT``) books nothing: the
+        answer is then **negative**, ``-seconds`` until its reset; wait that long and reserve again. So
+        requests held for a budget do not all go at once when it resets, and other methods go on.
+        """
         with self._lock:
+            held = self._budget_wait(method)
+            if held > 0:
+                self._waits += 1
+                self._waited += held
+                return -held
             now = self._clock()
             self._drain(now)
             # Keep one slot of headroom below the portal's threshold: its counter and ours start at
@@ -112,21 +216,35 @@ class Limiter:
             capacity = max(1.0, self.burst - 1.0)
             wait = max(0.0, (self._level + 1.0 - capacity) / self.rate)
             self._level += 1.0
-            budget_wait = self._budget_wait(method)
-            total = max(wait, budget_wait)
-            if total > 0:
+            if wait > 0:
                 self._waits += 1
-                self._waited += total
-            return total
+                self._waited += wait
+            return wait
 
     def _budget_wait(self, method: str | None) -> float:
-        if method is None or self.operating_budget is None:
+        if method is None:
             return 0.0
+        now = self._wall_clock()
+        blocked = self._blocked.get(method, 0.0) - now
         budget = self._methods.get(method)
-        if budget is None or budget.operating < self.operating_budget * self.margin:
-            return 0.0
+        if (
+            self.operating_budget is None
+            or budget is None
+            or budget.operating < self.operating_budget * self.margin
+        ):
+            used = 0.0
+        else:
+            used = budget.reset_at - now
         # the portal's operating window is 10 minutes: a reset further away is an answer that lies
-        return min(MAX_BUDGET_WAIT, max(0.0, budget.reset_at - self._wall_clock()))
+        return min(MAX_BUDGET_WAIT, max(0.0, used, blocked))
+
+    def block(self, method: str, until: float) -> None:
+        """The portal answered ``OPERATION_TIME_LIMIT`` for ``method``: hold it until ``until`` (unix time),
+        whatever the operating budget setting."""
+        if not math.isfinite(until):
+            return
+        with self._lock:
+            self._blocked[method] = max(until, self._blocked.get(method, 0.0))
 
     def penalize(self) -> None:
         """The portal said ``QUERY_LIMIT_EXCEEDED``: take the bucket as full, so what follows is paced."""
@@ -176,12 +294,14 @@ def _number(value: Any) -> bool:
         return False
 
 
-def limiter_for(domain: str, limits: Limits) -> Limiter | None:
+def limiter_for(domain: str, limits: Limits) -> PortalLimiter | None:
     """The limiter shared by every client of ``domain`` with these limits (``None``/``"off"``: none)."""
     if limits is None or limits == "off":
         return None
     if isinstance(limits, Limiter):
         return limits
+    if not isinstance(limits, str | tuple) and isinstance(limits, SharedLimits):
+        return limits.for_portal(domain)
     if isinstance(limits, str):
         if limits not in PLANS:
             raise InvalidInputError(
@@ -193,7 +313,8 @@ def limiter_for(domain: str, limits: Limits) -> Limiter | None:
         burst, rate = float(limits[0]), float(limits[1])
     else:
         raise InvalidInputError(
-            "limits must be 'standard', 'enterprise', 'off', (burst, rate) of finite numbers or a Limiter, "
+            "limits must be 'standard', 'enterprise', 'off', (burst, rate) of finite numbers, a Limiter or "
+            "shared limits (distributed.RedisLimits), "
             f"not {repr(limits)[:60]}",
             field="limits",
         )

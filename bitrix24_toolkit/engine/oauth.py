@@ -1,4 +1,5 @@
-"""OAuth 2.0 for Bitrix24 applications: tokens, token stores and the refresh exchange (no I/O here).
+"""OAuth 2.0 for Bitrix24 applications: token stores and the refresh exchange (no network I/O here); the
+token pair itself is :class:`~.token_pair.OAuthTokens`.
 
 The portal answers ``expired_token`` (HTTP 401) when the access token is over; the client then refreshes
 once through the token endpoint (``https://oauth.bitrix.info/oauth/token/`` by default, configurable so
@@ -17,16 +18,17 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, Final, Protocol, runtime_checkable
-from urllib.parse import quote, quote_plus, urlencode, urlsplit
+from typing import Final, Protocol, runtime_checkable
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 
 from ..errors import AuthenticationError, InvalidInputError, make_api_error
 from ..protocol.envelope import decode_body
-from .redaction import MASK, redact, register_secret
+from .redaction import MASK, redact
+from .token_pair import OAuthTokens, register_secret_forms, same_portal
 from .webhook import safe_url
 
 __all__ = [
@@ -36,123 +38,22 @@ __all__ = [
     "OAuth",
     "OAuthTokens",
     "TokenStore",
+    "register_secret_forms",
+    "same_portal",
 ]
 
 DEFAULT_TOKEN_URL: Final = "https://oauth.bitrix.info/oauth/token/"
-
-
-@dataclass(frozen=True)
-class OAuthTokens:
-    """An access/refresh token pair and the portal it belongs to. ``repr()`` masks both tokens."""
-
-    access_token: str = field(repr=False)
-    refresh_token: str = field(repr=False)
-    #: The portal's REST base, e.g. ``https://portal.bitrix24.com/rest/`` (from the token response).
-    client_endpoint: str = ""
-    #: Unix time when the access token expires, when known.
-    expires_at: float | None = None
-    member_id: str | None = field(default=None, repr=False)
-    scope: str | None = None
-    user_id: int | None = None
-
-    def __post_init__(self) -> None:
-        for name in ("access_token", "refresh_token"):
-            value = getattr(self, name)
-            if not isinstance(value, str) or not value:
-                raise InvalidInputError(f"OAuthTokens.{name} must be a non-empty str", field=name)
-        if not isinstance(self.client_endpoint, str):
-            raise InvalidInputError("OAuthTokens.client_endpoint must be a str", field="client_endpoint")
-        if self.expires_at is not None and (
-            isinstance(self.expires_at, bool) or not isinstance(self.expires_at, int | float)
-        ):
-            raise InvalidInputError("OAuthTokens.expires_at must be a number or None", field="expires_at")
-        for name in ("member_id", "scope"):
-            if getattr(self, name) is not None and not isinstance(getattr(self, name), str):
-                raise InvalidInputError(f"OAuthTokens.{name} must be a str or None", field=name)
-        if self.user_id is not None and (isinstance(self.user_id, bool) or not isinstance(self.user_id, int)):
-            raise InvalidInputError("OAuthTokens.user_id must be an int or None", field="user_id")
-        register_secret_forms(self.access_token)
-        register_secret_forms(self.refresh_token)
-        register_secret_forms(self.member_id)
-
-    @classmethod
-    def from_response(cls, data: Mapping[str, Any], *, previous: OAuthTokens | None = None) -> OAuthTokens:
-        """Build tokens from a token-endpoint answer (``domain`` there is the auth server: not used)."""
-        access = data.get("access_token")
-        refresh = data.get("refresh_token")
-        if not isinstance(access, str) or not isinstance(refresh, str) or not access or not refresh:
-            raise AuthenticationError(
-                code="invalid_response",
-                description="the token endpoint answered without access_token/refresh_token",
-                method="oauth/token",
-            )
-        expires = data.get("expires")
-        expires_in = data.get("expires_in")
-        expires_at: float | None = None
-        if isinstance(expires, int | float) and not isinstance(expires, bool):
-            expires_at = float(expires)
-        elif isinstance(expires_in, int | float) and not isinstance(expires_in, bool):
-            expires_at = time.time() + float(expires_in)
-        endpoint = str(data.get("client_endpoint") or (previous.client_endpoint if previous else ""))
-        if previous is not None and _downgraded(previous.client_endpoint, endpoint):
-            endpoint = previous.client_endpoint  # never let a token answer move the portal to http://
-        user = data.get("user_id")
-        return cls(
-            access_token=access,
-            refresh_token=refresh,
-            client_endpoint=endpoint,
-            expires_at=expires_at,
-            member_id=str(data["member_id"]) if data.get("member_id") else _keep(previous, "member_id"),
-            scope=str(data["scope"]) if data.get("scope") else _keep(previous, "scope"),
-            user_id=_small_int(user),
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-able dict (for token stores)."""
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> OAuthTokens:
-        """The reverse of :meth:`to_dict`; anything else is :class:`InvalidInputError`."""
-        if not isinstance(data, Mapping):
-            raise InvalidInputError(
-                f"stored tokens must be a JSON object, not {type(data).__name__}", field="tokens"
-            )
-        known = {f for f in cls.__dataclass_fields__}
-        return cls(**{k: v for k, v in data.items() if k in known})
-
-
-def register_secret_forms(secret: str | None) -> None:
-    """Register ``secret`` and its percent-encoded forms (as they appear in a query string or a log line)."""
-    if not secret:
-        return
-    for form in {secret, quote(secret, safe=""), quote_plus(secret, safe="")}:
-        register_secret(form)
-
-
-def _downgraded(old: str, new: str) -> bool:
-    return old.lower().startswith("https://") and not new.lower().startswith("https://")
-
-
-def _small_int(value: Any) -> int | None:
-    """A user id from a token answer: a plain int or a short string of ASCII digits, else ``None``."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value if 0 <= value < 2**63 else None
-    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 18:
-        return int(value)
-    return None
-
-
-def _keep(previous: OAuthTokens | None, name: str) -> str | None:
-    value = getattr(previous, name, None) if previous is not None else None
-    return value if isinstance(value, str) else None
+#: seconds between two tries to save a refreshed pair whose save failed (doubling up to the second figure)
+UNSAVED_RETRY: Final = (1.0, 30.0)
 
 
 @runtime_checkable
 class TokenStore(Protocol):
-    """Where an application keeps its token pair between runs."""
+    """Where an application keeps its token pair between runs.
+
+    A store shared by processes may also have ``seed(tokens) -> OAuthTokens`` (save unless a pair that
+    expires at least as late is held; return the pair held): :class:`OAuth` uses it at start-up.
+    """
 
     def load(self) -> OAuthTokens | None:
         """The stored tokens, or ``None`` when there are none yet."""
@@ -233,7 +134,16 @@ class OAuth:
     """OAuth credentials of a Bitrix24 application; pass as ``Bitrix24(auth=OAuth(...))``.
 
     ``tokens`` or a ``store`` holding them is required. ``on_refresh`` is called with each new pair after
-    it has been saved to the store.
+    it has been saved to the store. A refreshed pair whose save failed is used by this process and kept as
+    :attr:`unsaved` until a later save succeeds (the engines try again before their next call or refresh).
+
+    ``tokens`` given with a ``store`` are saved into it, unless the store has a ``seed(tokens)`` method
+    (a store shared by processes, such as ``distributed.RedisTokenStore``): then the store keeps the pair
+    it holds when that one expires at least as late, and the client uses whichever pair the store kept.
+    So every worker may start with the install-time pair without overwriting a newer pair another process
+    refreshed and saved (refresh tokens are single-use: the older pair is dead). A stored pair of another
+    portal (another ``member_id``, or when one is unknown another host) is refused with
+    :class:`InvalidInputError`: each portal needs its own store (key).
     """
 
     def __init__(
@@ -266,9 +176,20 @@ class OAuth:
         self.client_id = client_id
         self._client_secret = client_secret
         self.store: TokenStore = store if store is not None else MemoryTokenStore()
-        if tokens is not None:
-            self.store.save(tokens)
-        current = self.store.load()
+        seed = getattr(self.store, "seed", None)
+        if tokens is not None and callable(seed):
+            current = seed(tokens)  # a shared store: never clobber a newer pair (see above)
+            if isinstance(current, OAuthTokens) and not same_portal(tokens, current):
+                raise InvalidInputError(
+                    f"the token store {type(self.store).__name__} holds the pair of another portal (its "
+                    "member_id or client_endpoint host differs from the tokens given): give each portal "
+                    "its own store key",
+                    field="store",
+                )
+        else:
+            if tokens is not None:
+                self.store.save(tokens)
+            current = self.store.load()
         if current is not None and not isinstance(current, OAuthTokens):
             raise InvalidInputError(
                 f"the token store returned {type(current).__name__}, not OAuthTokens", field="store"
@@ -294,6 +215,9 @@ class OAuth:
         self.token_url = token_url
         self.on_refresh = on_refresh
         self.refresh_count = 0
+        self._unsaved: OAuthTokens | None = None
+        self._unsaved_retry_at = 0.0
+        self._unsaved_backoff = 0.0
         #: Serialises refreshes of synchronous clients; :meth:`async_lock` does it for tasks.
         self.sync_lock = threading.Lock()
         self._async_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
@@ -325,6 +249,20 @@ class OAuth:
         """The portal's host."""
         return urlsplit(self.endpoint).netloc
 
+    @property
+    def unsaved(self) -> OAuthTokens | None:
+        """The pair this process refreshed whose save to the store failed (it is in use), else ``None``."""
+        return self._unsaved
+
+    def save_due(self) -> bool:
+        """Whether an :attr:`unsaved` pair is waiting and its next save may be tried now."""
+        return self._unsaved is not None and time.monotonic() >= self._unsaved_retry_at
+
+    def adopt(self, tokens: OAuthTokens) -> None:
+        """Use a pair another process refreshed and saved (read back from a shared store)."""
+        self._tokens = tokens
+        self._unsaved = None
+
     def moved_to(self, scheme: str, netloc: str) -> None:
         """Point at the new address of a portal that moved (its answer was a 302)."""
         parts = urlsplit(self.endpoint)
@@ -350,6 +288,14 @@ class OAuth:
 
     def apply_refresh(self, response: httpx.Response) -> OAuthTokens:
         """Take the token endpoint's answer: store the new pair, or raise :class:`AuthenticationError`."""
+        tokens = self.read_refresh(response)
+        self.use_refreshed(tokens)  # first: the old refresh token is spent, a failed save must not lose it
+        self.store.save(tokens)
+        self.saved(tokens)
+        return tokens
+
+    def read_refresh(self, response: httpx.Response) -> OAuthTokens:
+        """The new pair of a token endpoint's answer, or :class:`AuthenticationError` (nothing changes)."""
         method = "oauth/token"
         data = decode_body(response.content, status_code=response.status_code, method=method, redact=redact)
         if "error" in data:
@@ -361,13 +307,25 @@ class OAuth:
             raise AuthenticationError(
                 code=code, description=description, status_code=response.status_code, method=method
             )
-        tokens = OAuthTokens.from_response(data, previous=self._tokens)
-        self.store.save(tokens)
-        self._tokens = tokens
+        return OAuthTokens.from_response(data, previous=self._tokens)
+
+    def use_refreshed(self, tokens: OAuthTokens) -> None:
+        """Use a pair just refreshed (the old refresh token is spent), :attr:`unsaved` until :meth:`saved`."""
+        self._tokens = self._unsaved = tokens
+        self._unsaved_retry_at, self._unsaved_backoff = 0.0, 0.0  # the first retry: at the next call
         self.refresh_count += 1
+
+    def saved(self, tokens: OAuthTokens) -> None:
+        """``tokens`` are in the store now: no longer :attr:`unsaved`; ``on_refresh`` is called."""
+        if self._unsaved is tokens:
+            self._unsaved = None
         if self.on_refresh is not None:
             self.on_refresh(tokens)
-        return tokens
+
+    def save_failed(self) -> None:
+        """Saving the :attr:`unsaved` pair failed: the next call tries again, then after 1 s, 2 s ... 30 s."""
+        self._unsaved_retry_at = time.monotonic() + self._unsaved_backoff
+        self._unsaved_backoff = min(max(UNSAVED_RETRY[0], self._unsaved_backoff * 2), UNSAVED_RETRY[1])
 
     def __repr__(self) -> str:
         portal = safe_url(self.endpoint, paths=False)

@@ -26,9 +26,10 @@ from ..protocol.call import (
 from ..protocol.envelope import APIResponse
 from .base import DEFAULT_CONCURRENCY, ClientBase, http_limits, parallel_width
 from .coalesce import Deferred
-from .core import USER_AGENT, Encoding, NeedRefresh, Pause, PortalMovedHook
-from .limiter import Limits
+from .core import USER_AGENT, Encoding, NeedRefresh, Pace, Pause, PortalMovedHook, Reply
+from .limiter import Limits, pace
 from .oauth import OAuth
+from .refresh import refresh_flow, run_refresh, unsaved_flow
 from .retry import RetryPolicy, is_read_call
 from .settings import webhook_url_from_env
 
@@ -198,11 +199,17 @@ class SyncEngine(ClientBase):
         raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover
 
     def _send_once(self, call: Call[Any]) -> APIResponse:
+        auth = self._core.auth
+        if isinstance(auth, OAuth) and auth.save_due():
+            self._save_unsaved(auth)  # the other processes sharing the store need that pair
         flow = self._core.exchange(call)
         step = next(flow)
         while True:
-            reply: httpx.Response | None = None
-            if isinstance(step, Pause):
+            reply: Reply = None
+            if isinstance(step, Pace):
+                assert self._core.limiter is not None
+                reply = pace(self._core.limiter, step)
+            elif isinstance(step, Pause):
                 self.retry.sleep(step.seconds)
             elif isinstance(step, NeedRefresh):
                 try:
@@ -229,10 +236,20 @@ class SyncEngine(ClientBase):
         oauth = self._core.auth
         assert isinstance(oauth, OAuth)
         with oauth.sync_lock:
-            if wait_only or oauth.tokens.access_token != used_token:
-                return  # another thread refreshed while we waited
-            response = self._transmit(oauth.refresh_request(self._core.timeout), "oauth/token")
-            oauth.apply_refresh(response)
+            # wait_only: waited for a refresh in flight, and takes a pair another process saved
+            flow = refresh_flow(oauth, used_token, self._core.timeout, wait_only=wait_only)
+            run_refresh(flow, oauth.store, self._refresh_transmit, self.retry.sleep)
+
+    def _save_unsaved(self, oauth: OAuth) -> None:
+        """Save a refreshed pair whose save failed before the call (a refresh in flight saves it itself)."""
+        if oauth.sync_lock.acquire(blocking=False):
+            try:
+                run_refresh(unsaved_flow(oauth), oauth.store, self._refresh_transmit, self.retry.sleep)
+            finally:
+                oauth.sync_lock.release()
+
+    def _refresh_transmit(self, request: httpx.Request) -> httpx.Response:
+        return self._transmit(request, "oauth/token")
 
     # ------------------------------------------------------------------------------------ lifecycle
     def close(self) -> None:

@@ -5,6 +5,8 @@
 - :class:`Dispatcher` routes payloads to your functions (``@dispatcher.on("ONCRMDEALUPDATE")``,
   ``@dispatcher.robot("code")``) with a client for the calling portal, from any web framework;
   :func:`asgi_app` / :func:`wsgi_app` are ready apps built on it.
+- :class:`OfflineConsumer` / :class:`AsyncOfflineConsumer` drain the offline event queue
+  (``event.offline.*``) with the same dispatcher's functions, from a pool of workers.
 - ``events.on(...)``, ``events.robot(...)`` and ``events.configure(...)`` use a module-level
   :data:`default_dispatcher`, which ``asgi_app()`` / ``wsgi_app()`` serve when given no dispatcher.
 
@@ -17,12 +19,14 @@ from ..protocol.encoding import QueryLimits
 from .apps import ASGIApp, WSGIApp, asgi_app, wsgi_app
 from .dispatcher import Delivery, Dispatcher
 from .errors import EventAuthError, EventError, EventPayloadError
+from .offline import AsyncOfflineConsumer, OfflineConsumer, OfflineEvent, OfflineRun, reserved_batches
 from .payload import EVENT_LIMITS, Event, EventAuth, ExpectedToken, decode_payload, parse_event
 from .robot_request import RobotRequest, parse_robot_request
 
 __all__ = [
     "EVENT_LIMITS",
     "ASGIApp",
+    "AsyncOfflineConsumer",
     "Delivery",
     "Dispatcher",
     "Event",
@@ -31,6 +35,9 @@ __all__ = [
     "EventError",
     "EventPayloadError",
     "ExpectedToken",
+    "OfflineConsumer",
+    "OfflineEvent",
+    "OfflineRun",
     "QueryLimits",
     "RobotRequest",
     "WSGIApp",
@@ -41,6 +48,7 @@ __all__ = [
     "on",
     "parse_event",
     "parse_robot_request",
+    "reserved_batches",
     "robot",
     "wsgi_app",
 ]

@@ -219,6 +219,10 @@ class Dispatcher:
 
         return register
 
+    def handlers(self) -> dict[str, tuple[Callable[..., Any], ...]]:
+        """A copy of the event registry: upper-case name (or ``"*"``) -> functions, in registration order."""
+        return {name: tuple(functions) for name, functions in self._events.items()}
+
     def robot(self, code: str) -> Callable[[F], F]:
         """Register ``fn(request, b24)`` for robot ``code``; a returned mapping goes back as return values."""
         if not isinstance(code, str) or not code:

@@ -13,8 +13,11 @@ its own public names (the modules inside them are private):
 - :mod:`~bitrix24_toolkit.helpers.holding`: parent companies, the holding tree, its deal totals;
 - :mod:`~bitrix24_toolkit.helpers.lead_conversion`: leads into contacts, companies and deals;
 - :mod:`~bitrix24_toolkit.helpers.lead_import`: leads from CSV files, dicts or DataFrames;
+- :mod:`~bitrix24_toolkit.helpers.org_structure`: departments, heads and employees from HR data;
 - :mod:`~bitrix24_toolkit.helpers.requisites`: requisites, presets, "my company", Russian identifiers;
-- :mod:`~bitrix24_toolkit.helpers.reports`: CSV files that spreadsheets open safely.
+- :mod:`~bitrix24_toolkit.helpers.reports`: CSV files that spreadsheets open safely;
+- :mod:`~bitrix24_toolkit.helpers.projects`: typical projects as task templates, their progress;
+- :mod:`~bitrix24_toolkit.helpers.feed_reports`: reports posted to the live feed in BB-code.
 
 :func:`to_dataframe` turns rows (models or raw dicts, any entity) into a pandas DataFrame with real dtypes.
 
@@ -61,6 +64,7 @@ from .deals import (
     ensure_pipeline,
     set_deal_products,
 )
+from .feed_reports import PostedReport, post_report, report_message
 from .funnel import (
     FunnelBreakdown,
     FunnelFlow,
@@ -110,6 +114,25 @@ from .lead_conversion import (
     convert_leads,
 )
 from .lead_import import ImportReport, ImportRow, import_leads
+from .org_structure import (
+    OrgEntry,
+    OrgReport,
+    OrgSource,
+    OrgStructureError,
+    OrgTree,
+    org_tree,
+    sync_org_structure,
+)
+from .projects import (
+    ProjectProgress,
+    ProjectResult,
+    ProjectTemplate,
+    ProjectTemplateError,
+    UnknownUserError,
+    create_project,
+    load_template,
+    project_progress,
+)
 from .reports import safe_cell, write_csv, write_rows
 from .requisites import (
     CompanyDetails,
@@ -181,11 +204,21 @@ __all__ = [
     "MyCompany",
     "MyCompanyNotFoundError",
     "OpenActivity",
+    "OrgEntry",
+    "OrgReport",
+    "OrgSource",
+    "OrgStructureError",
+    "OrgTree",
     "Owner",
     "PipelineChanges",
     "PipelineError",
+    "PostedReport",
     "PresetNotFoundError",
     "ProductLine",
+    "ProjectProgress",
+    "ProjectResult",
+    "ProjectTemplate",
+    "ProjectTemplateError",
     "PropertyType",
     "RequisiteDetails",
     "RequisiteLinkError",
@@ -198,6 +231,7 @@ __all__ = [
     "StageChange",
     "StageSpec",
     "SubscriptionChanges",
+    "UnknownUserError",
     "add_comment",
     "add_requisite",
     "ancestors",
@@ -207,6 +241,7 @@ __all__ = [
     "complete_activity",
     "convert_lead",
     "convert_leads",
+    "create_project",
     "deal_products",
     "ensure_my_company",
     "ensure_parent_field",
@@ -225,24 +260,30 @@ __all__ = [
     "lead_funnel",
     "link_requisites",
     "list_presets",
+    "load_template",
     "log_progress",
     "my_activities",
     "my_companies",
+    "org_tree",
     "parse_parent",
     "parse_robot_request",
     "pick_my_company",
     "plan_activity",
+    "post_report",
     "preset_fields",
+    "project_progress",
     "register_activity",
     "register_robot",
     "render_tree",
     "reply",
+    "report_message",
     "requisites_of",
     "root_of",
     "safe_cell",
     "set_deal_products",
     "set_parent",
     "subsidiaries",
+    "sync_org_structure",
     "sync_subscriptions",
     "to_dataframe",
     "upsert_requisite",

@@ -7,6 +7,7 @@ from .crm import Company, Contact, CrmEntity, Deal, Lead, Multifield
 from .directory import Category, StageHistoryItem, Status, StatusEntityType
 from .item import Item
 from .meta import DuplicateMatch, FieldInfo, Page, User
+from .org import BlogPost, Department, Workgroup
 from .products import ProductRow
 from .requisites import (
     Address,
@@ -19,6 +20,7 @@ from .requisites import (
     RequisiteLink,
 )
 from .row_list import RowList
+from .tasks import ChecklistItem, Task
 from .userfield import EnumItem, UserField
 from .values import CrmRef, Date, DateTime, Int, LinkId, Money, YesNo
 
@@ -28,8 +30,10 @@ __all__ = [
     "AddressType",
     "BankDetail",
     "BitrixModel",
+    "BlogPost",
     "CamelModel",
     "Category",
+    "ChecklistItem",
     "Company",
     "Contact",
     "ContactBinding",
@@ -39,6 +43,7 @@ __all__ = [
     "Date",
     "DateTime",
     "Deal",
+    "Department",
     "DuplicateMatch",
     "EnumItem",
     "FieldInfo",
@@ -58,9 +63,11 @@ __all__ = [
     "StageHistoryItem",
     "Status",
     "StatusEntityType",
+    "Task",
     "TimelineComment",
     "Todo",
     "User",
     "UserField",
+    "Workgroup",
     "YesNo",
 ]

@@ -6,6 +6,21 @@ that runs the call. Helpers and the client namespaces both build their calls fro
 """
 
 from .bulk import BulkItem, BulkResult
+from .departments import DepartmentCalls
+from .feed import BlogPostCalls
 from .root import CrmCalls, UserCalls
+from .tasks import ChecklistCalls, DependenceCalls, TaskCalls
+from .workgroups import WorkgroupCalls
 
-__all__ = ["BulkItem", "BulkResult", "CrmCalls", "UserCalls"]
+__all__ = [
+    "BlogPostCalls",
+    "BulkItem",
+    "BulkResult",
+    "ChecklistCalls",
+    "CrmCalls",
+    "DepartmentCalls",
+    "DependenceCalls",
+    "TaskCalls",
+    "UserCalls",
+    "WorkgroupCalls",
+]

@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 from ..errors import InvalidInputError
 from ..models.meta import FieldInfo
 from ..models.requisites import Address
+from ..models.standard_fields import standard_fields
 from ..protocol.call import Call, Flow
 from ..protocol.envelope import APIResponse
 from ..protocol.rows import rows_of
@@ -86,7 +87,14 @@ class AddressCalls(ListFamily[Address]):
         data.update(_key_of(data, f"crm.address.{'update' if updating else 'add'}"))
         if check:
             # the key fields are immutable, but an update must name them to find the address
-            yield from checked(self.rest_name, data, self.fields(), updating=updating, allowed=KEY_FIELDS)
+            yield from checked(
+                self.rest_name,
+                data,
+                self.fields(),
+                updating=updating,
+                allowed=KEY_FIELDS,
+                standard=standard_fields(self.rest_name),
+            )
         return data
 
     def add(self, fields: Address | Mapping[str, Any], *, check: bool = True) -> Flow[bool]:

@@ -7,6 +7,7 @@ from typing import Any, ClassVar, TypeVar
 
 from ..models.base import BitrixModel
 from ..models.meta import FieldInfo
+from ..models.standard_fields import standard_fields
 from ..protocol.call import Call, Flow
 from ..protocol.envelope import APIResponse
 from .common import dump_fields, ensure_id, parse_bool, parse_field_map, parse_int_result
@@ -59,6 +60,7 @@ class RecordCalls(ListFamily[R]):
                 updating=updating,
                 hints=self.hints,
                 exempt=self.unchecked,
+                standard=standard_fields(self.rest_name),
             )
         return data
 

@@ -60,8 +60,12 @@ def test_operating_budget_pauses_the_method_until_reset() -> None:
     clock = ManualClock()
     limiter = Limiter(50, 2.0, operating_budget=10.0, clock=clock, wall_clock=clock)
     limiter.observe("crm.deal.list", 9.5, clock() + 120)
-    assert limiter.reserve("crm.deal.list") == pytest.approx(120)
+    # held by its budget: negative (nothing booked; reserve again after the wait)
+    assert limiter.reserve("crm.deal.list") == pytest.approx(-120)
+    assert limiter.snapshot().level == 0  # the held request took no slot
     assert limiter.reserve("crm.deal.get") == 0  # other methods keep going
+    clock.advance(121)  # the reset: the method books a slot again
+    assert limiter.reserve("crm.deal.list") == 0
     assert limiter.snapshot().methods["crm.deal.list"].operating == 9.5
 
 

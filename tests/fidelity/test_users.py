@@ -188,3 +188,18 @@ def test_department_get_filters(portal: Portal) -> None:
     assert [row["NAME"] for row in portal.ok("department.get", {"PARENT": sales})] == ["Sales North"]
     assert [row["ID"] for row in portal.ok("department.get", {"SORT": 100})] == [str(sales)]
     assert [row["ID"] for row in portal.ok("department.get", {"UF_HEAD": 1})] == ["1"]
+
+
+def test_user_add_and_update_the_pages_examples(portal: Portal) -> None:
+    new = portal.ok("user.add", doc.ADD_EXAMPLE)
+    assert isinstance(new, int)
+    assert not isinstance(new, bool)
+    (user,) = portal.ok("user.get", {"ID": new})
+    assert_shape(user, doc.USER)
+    assert portal.ok("user.update", {"ID": new, "ACTIVE": "N", "XML_ID": "ZUP-1"}) is True
+    (user,) = portal.ok("user.get", {"ID": new})
+    assert_shape(user, doc.USER)
+    assert (user["ACTIVE"], user["XML_ID"]) == (False, "ZUP-1")
+    portal.error("user.add", {"UF_DEPARTMENT": [1]}, doc.WRONG_EMAIL)
+    portal.error("user.add", doc.ADD_EXAMPLE, doc.EMAIL_TAKEN)
+    portal.error("user.update", {"ID": 999, "NAME": "X"}, doc.UPDATE_DENIED)

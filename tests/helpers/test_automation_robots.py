@@ -155,3 +155,69 @@ def test_against_the_emulator_idempotent_subscriptions_and_robot_registration(em
             reply(b24, "unknown-token", return_values={"inn_valid": "Y"})
     with emu.client() as webhook, pytest.raises(PermissionDeniedError, match="Application context required"):
         register_robot(webhook, ROBOT)
+
+
+def test_sync_subscriptions_offline_flow_uses_the_queue_not_a_url() -> None:
+    current = [
+        {"event": "ONCRMDEALADD", "connector_id": "", "offline": 1},
+        {"event": "ONCRMLEADADD", "connector_id": "", "offline": 1},
+        {"event": "ONCRMLEADADD", "connector_id": "crm_sync", "offline": 1},  # another source's queue
+        {"event": "ONCRMDEALUPDATE", "handler": "https://app.example.com/", "auth_type": "0", "offline": 0},
+    ]
+    sent: list[Call[Any]] = []
+
+    def execute(step: Any) -> Any:
+        sent.append(step)
+        return current if step.method == "event.get" else True
+
+    flow = sync_subscriptions.flow(None, ["onCrmDealAdd", "onCrmDealUpdate"], event_type="offline")
+    changes = drive_flow(flow, execute)
+    assert changes == SubscriptionChanges(
+        bound=("ONCRMDEALUPDATE",),
+        unbound=("ONCRMLEADADD",),
+        kept=("ONCRMDEALADD",),
+        rebound=(("ONCRMLEADADD", "crm_sync"),),  # event.unbind took the other source's too
+    )
+    assert [(c.method, dict(c.params)) for c in sent[1:]] == [
+        ("event.bind", {"event": "ONCRMDEALUPDATE", "event_type": "offline"}),
+        ("event.unbind", {"event": "ONCRMLEADADD", "event_type": "offline"}),
+        ("event.bind", {"event": "ONCRMLEADADD", "event_type": "offline", "auth_connector": "crm_sync"}),
+    ]
+    sent.clear()
+    flow = sync_subscriptions.flow(None, ["ONCRMLEADADD"], event_type="offline", auth_connector="crm_sync")
+    assert drive_flow(flow, execute).kept == ("ONCRMLEADADD",)
+    assert [c.method for c in sent] == ["event.get"]
+
+
+@pytest.mark.parametrize(
+    ("url", "kwargs", "field"),
+    [
+        ("https://app.example.com/", {"event_type": "offline"}, "handler_url"),
+        (None, {}, "handler_url"),
+        (None, {"event_type": "sometimes"}, "event_type"),
+        ("https://app.example.com/", {"auth_connector": "x"}, "auth_connector"),
+        (None, {"event_type": "offline", "auth_connector": " "}, "auth_connector"),
+    ],
+)
+def test_sync_subscriptions_offline_arguments_are_checked(
+    url: str | None, kwargs: dict[str, Any], field: str
+) -> None:
+    with pytest.raises(InvalidInputError) as caught:
+        drive_flow(sync_subscriptions.flow(url, ["ONCRMLEADADD"], **kwargs), lambda step: [])
+    assert caught.value.field == field
+
+
+def test_offline_subscriptions_against_the_emulator_fill_the_queue(emu: Emulator) -> None:
+    with _app_client(emu) as b24:
+        first = sync_subscriptions(b24, None, ["ONCRMLEADADD"], event_type="offline", auth_connector="sync")
+        assert first.bound == ("ONCRMLEADADD",)
+        assert not sync_subscriptions(
+            b24, None, ["ONCRMLEADADD"], event_type="offline", auth_connector="sync"
+        ).changed
+        assert b24.call("event.get") == [{"event": "ONCRMLEADADD", "connector_id": "sync", "offline": 1}]
+        lead = emu.call("crm.lead.add", {"fields": {"TITLE": "queued"}})[1]["result"]
+        (record,) = b24.call("event.offline.list", {"auth_connector": "sync"})
+        assert (record["EVENT_NAME"], record["EVENT_DATA"]) == ("ONCRMLEADADD", {"FIELDS": {"ID": lead}})
+        gone = sync_subscriptions(b24, None, [], event_type="offline", auth_connector="sync")
+        assert gone.unbound == ("ONCRMLEADADD",)
+        assert b24.call("event.get") == []

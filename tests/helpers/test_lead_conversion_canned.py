@@ -81,6 +81,11 @@ class Portal:
             return True
         if method == "crm.timeline.comment.add":
             return 77
+        if method == "crm.deal.fields":  # the field_map target is checked before anything is read
+            return {
+                "TITLE": {"type": "string", "isReadOnly": False},
+                "UF_CRM_DEAL_BUDGET": {"type": "string", "isReadOnly": False},
+            }
         raise AssertionError(f"unexpected call {method}")
 
 

@@ -30,9 +30,12 @@ GROUPS = (
     "lead_import",
     "requisites",
     "reports",
+    "projects",
+    "feed_reports",
+    "org_structure",
 )
 
-#: every name ``bitrix24_toolkit.helpers`` exports (107 as before the grouping by capability, + 4 since)
+#: every name ``bitrix24_toolkit.helpers`` exports (107 before the grouping by capability, + 4 + 11 + 7 since)
 EXPORTED = frozenset(
     [
         *"""
@@ -59,12 +62,19 @@ EXPORTED = frozenset(
         "write_rows",
         # issue 17: rows to pandas with real dtypes
         "to_dataframe",
+        # issue 20: typical projects as task templates, reports to the live feed
+        *"""
+    PostedReport ProjectProgress ProjectResult ProjectTemplate ProjectTemplateError UnknownUserError
+    create_project load_template post_report project_progress report_message
+    """.split(),
+        # issue 20: the org structure from HR data
+        *"OrgEntry OrgReport OrgSource OrgStructureError OrgTree org_tree sync_org_structure".split(),
     ]
 )
 
 
 def test_every_name_exported_before_is_exported_unchanged() -> None:
-    assert len(EXPORTED) == 111
+    assert len(EXPORTED) == 129
     assert set(helpers.__all__) == EXPORTED
     assert len(helpers.__all__) == len(set(helpers.__all__))
     assert all(hasattr(helpers, name) for name in helpers.__all__)

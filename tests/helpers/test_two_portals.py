@@ -313,15 +313,6 @@ def _conversion_state(emu: Emulator) -> Any:
     return leads, rows(emu, "deal"), rows(emu, "contact"), rows(emu, "company")
 
 
-_BUG_REQUISITES = pytest.mark.xfail(
-    raises=pytest.fail.Exception,  # only "DID NOT RAISE InvalidInputError" counts as the known bug
-    reason="library bug: requisite helpers send unknown requisite fields unchecked (see the report)",
-)
-_BUG_CONVERSION = pytest.mark.xfail(
-    raises=pytest.fail.Exception,
-    reason="library bug: convert_lead(s) send unknown field_map targets unchecked (see the report)",
-)
-
 CASES = [
     pytest.param(
         Case(("company",), no_seed, run_number, _my_company_fields, _company_value,
@@ -331,25 +322,25 @@ CASES = [
     pytest.param(
         Case(("requisite",), no_seed, run_number, _my_company_requisite, _my_requisite_value,
              _companies_and_requisites),
-        id="ensure_my_company-requisite", marks=_BUG_REQUISITES,
+        id="ensure_my_company-requisite",
     ),
     pytest.param(
         Case(("requisite",), seed_client_company, run_number, _add_requisite, _requisite_value, _requisites),
-        id="add_requisite", marks=_BUG_REQUISITES,
+        id="add_requisite",
     ),
     pytest.param(
         Case(("requisite",), seed_client_company, run_number, _upsert_new, _requisite_value, _requisites),
-        id="upsert_requisite-new", marks=_BUG_REQUISITES,
+        id="upsert_requisite-new",
     ),
     pytest.param(
         Case(("requisite",), seed_client_requisite, run_number, _upsert_existing, _requisite_value,
              _requisites),
-        id="upsert_requisite-existing", marks=_BUG_REQUISITES,
+        id="upsert_requisite-existing",
     ),
     pytest.param(
         Case(("requisite",), seed_client_company, run_number, _import_requisites, _requisite_value,
              _requisites),
-        id="import_requisites", marks=_BUG_REQUISITES,
+        id="import_requisites",
     ),
     # import_leads checks its mapping and defaults itself against crm.lead.fields (docs/lead-import.md:
     # "A mapping to a field the portal does not have ... raises InvalidInputError before any write"),
@@ -366,21 +357,21 @@ CASES = [
     ),
     pytest.param(
         Case(("deal",), no_seed, _new_lead, _converter(FIELD), _converted_value("deal"), _conversion_state),
-        id="convert_lead-deal", marks=_BUG_CONVERSION,
+        id="convert_lead-deal",
     ),
     pytest.param(
         Case(("contact",), no_seed, _new_lead, _converter(f"contact.{FIELD}"), _converted_value("contact"),
              _conversion_state),
-        id="convert_lead-contact", marks=_BUG_CONVERSION,
+        id="convert_lead-contact",
     ),
     pytest.param(
         Case(("company",), no_seed, _new_company_lead, _converter(f"company.{FIELD}"),
              _converted_value("company"), _conversion_state),
-        id="convert_lead-company", marks=_BUG_CONVERSION,
+        id="convert_lead-company",
     ),
     pytest.param(
         Case(("deal",), no_seed, _new_lead, _convert_many, _converted_value("deal"), _conversion_state),
-        id="convert_leads-deal", marks=_BUG_CONVERSION,
+        id="convert_leads-deal",
     ),
 ]  # fmt: skip
 

@@ -53,6 +53,7 @@ def _instances() -> list[errors.Bitrix24Error]:
             "not followed", reason="downgrade", status_code=302, location="http://x/", method="user.current"
         ),
         errors.NotAppliedError("false", method="crm.deal.update", result=False),
+        errors.SharedStateError("the shared limits on Redis could not be used", what="limits"),
         errors.outcome_unknown(errors.RequestTimeout("t", method="crm.deal.add"), "crm.deal.add"),
         NotRunError("crm.deal.add"),
         CommandError("cannot", hint="do this", code=2),

@@ -16,7 +16,10 @@ from bitrix24_toolkit.models.standard_fields import STANDARD_FIELDS, standard_fi
 from bitrix24_toolkit.services.crm_kinds import CompanyCalls, ContactCalls, DealCalls, LeadCalls
 from bitrix24_toolkit.testing import Emulator
 
-KINDS = ["crm.lead", "crm.deal", "crm.contact", "crm.company"]
+KINDS = [
+    "crm.lead", "crm.deal", "crm.contact", "crm.company", "crm.requisite", "crm.requisite.bankdetail",
+    "crm.address",
+]
 
 
 def _fields_reads(emu: Emulator, rest: str = "crm.lead") -> int:

@@ -15,12 +15,20 @@ from .introspect import factories, members
 
 __all__ = ["REST_METHOD", "REST_NAME", "ApiEntry", "api_entries", "render_api_doc", "rest_methods"]
 
-#: the roots of the client: ``b24.crm`` and ``b24.user``
-ROOTS = (("b24.crm", "CrmCalls"), ("b24.user", "UserCalls"))
+#: the roots of the client: ``b24.crm``, ``b24.user``, ``b24.department``, ``b24.task``, ``b24.workgroup``,
+#: ``b24.feed``
+ROOTS = (
+    ("b24.crm", "CrmCalls"),
+    ("b24.user", "UserCalls"),
+    ("b24.department", "DepartmentCalls"),
+    ("b24.task", "TaskCalls"),
+    ("b24.workgroup", "WorkgroupCalls"),
+    ("b24.feed", "BlogPostCalls"),
+)
 #: the REST method(s) named in parentheses at the end of a docstring line
 REST_NAME = re.compile(r"\(([^()]*)\)\.?$")
-#: one REST method name: lower-case dotted words (``crm.deal.list``, ``crm.duplicate.findbycomm``)
-REST_METHOD = re.compile(r"[a-z][a-z0-9]*(?:\.[a-z][a-z0-9_]*)+")
+#: one REST method name: lower-case dotted words (``crm.deal.list``, ``sonet_group.get``)
+REST_METHOD = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+")
 _RST_CODE = re.compile(r"``(.+?)``")
 
 
@@ -103,7 +111,7 @@ def _split_args(args: str) -> list[str]:
 
 
 def api_entries() -> list[ApiEntry]:
-    """Every client method under ``b24.crm`` and ``b24.user``, in the order of the page."""
+    """Every client method under the client's roots (:data:`ROOTS`), in the order of the page."""
     by_name = {cls.__name__: cls for cls in factories()}
     entries: list[ApiEntry] = []
     for namespace, root in ROOTS:

@@ -22,6 +22,7 @@ from ...protocol.batch import Batch, Outcome
 from ...protocol.call import Call, Flow, collect
 from ...services import CrmCalls
 from ...services.entity import ensure_id
+from ...services.field_safety import checked
 from ...services.progress import open_bar
 from ..base import helper
 from ._lookup import links_call, product_rows_call, read_lead_links, read_product_rows
@@ -56,6 +57,17 @@ def _kinds(options: ConversionOptions) -> list[Kind]:
 
 def _options(**kwargs: Any) -> ConversionOptions:
     return ConversionOptions.build(**kwargs)
+
+
+def _check_targets(options: ConversionOptions) -> Flow[None]:
+    """Refuse ``field_map`` targets the portal does not know, before anything is read or written
+    (crm.deal.fields, crm.contact.fields, crm.company.fields; read once per client, cached)."""
+    crm = CrmCalls()
+    loads = {"deal": crm.deal.fields, "contact": crm.contact.fields, "company": crm.company.fields}
+    for kind, load in loads.items():
+        targets = {target: None for _, target_kind, target in options.field_map if target_kind == kind}
+        if targets:
+            yield from checked(f"crm.{kind}", targets, load(), updating=False)
 
 
 @helper
@@ -93,6 +105,7 @@ def convert_lead(
         close_lead=close_lead,
         field_map=field_map,
     )
+    yield from _check_targets(options)
     kinds = _kinds(options)
     reads: dict[str, Call[Any]] = {"lead": Call("crm.lead.get", {"id": number}, read_only=True)}
     if options.deal and options.copy_products:
@@ -172,6 +185,7 @@ def convert_leads(
         raise InvalidInputError(
             "convert_leads needs a filter or ids (refusing to convert every lead)", field="filter"
         )
+    yield from _check_targets(options)
     if filter is not None and not isinstance(filter, Mapping):
         raise InvalidInputError(f"filter must be a dict, not {type(filter).__name__}", field="filter")
     wanted: list[int] = []

@@ -17,11 +17,13 @@ from ...errors import Bitrix24Error, InvalidInputError
 from ...models.requisites import Preset
 from ...protocol.call import Flow
 from ...services import CrmCalls
+from ...services.field_safety import checked as known_keys
 from ..base import helper
 from ._details import CompanyDetails, details_of_companies
 from ._presets import check_kind, preset_kind, resolve_preset
 from ._ru_identifiers import check_bank_detail_fields, check_requisite_fields, validate_inn, validate_kpp
-from ._write import Addresses, SavedRequisite, upsert_requisite
+from ._write import Addresses, SavedRequisite, known_requisite_keys, upsert_requisite
+from ._write import _address_map as address_map
 
 __all__ = ["MyCompany", "MyCompanyNotFoundError", "ensure_my_company", "my_companies", "pick_my_company"]
 
@@ -114,6 +116,12 @@ def ensure_my_company(
         check_bank_detail_fields({str(k).upper(): v for k, v in bank.items()}, country_id=chosen.country_id)
         for bank in bank_details
     ]
+    # and every key is known to the portal (company, requisite, bank details, addresses)
+    if company_fields:
+        yield from known_keys(
+            crm.company.rest_name, dict(company_fields), crm.company.fields(), updating=False
+        )
+    yield from known_requisite_keys(fields, banks, address_map(addresses))
     inn = str(fields["RQ_INN"]) if fields.get("RQ_INN") else None
     kpp = str(fields["RQ_KPP"]) if fields.get("RQ_KPP") else None
     companies = yield from my_companies.flow()

@@ -19,12 +19,15 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from ...errors import Bitrix24Error, InvalidInputError
+from ...models.meta import FieldInfo
 from ...models.requisites import Address, BankDetail, Preset, Requisite
+from ...models.standard_fields import standard_fields
 from ...protocol.batch import MAX_BATCH, Batch, Outcome, Ref
 from ...protocol.call import Call, Flow
 from ...services import CrmCalls
 from ...services.common import parse_bool, parse_int_result
 from ...services.entity import ensure_id
+from ...services.field_safety import checked as known_keys
 from ..base import helper
 from ._details import details_from_mapping, owner_type_id
 from ._presets import check_kind, preset_kind, resolve_preset
@@ -137,7 +140,30 @@ def _prepare(
         bank.pop("ENTITY_ID", None)
         bank.setdefault("NAME", bank.get("RQ_BANK_NAME") or "Bank details")
     explicit = preset is not None or kind is not None
+    yield from known_requisite_keys(checked, checked_banks, address_map)
     return _Plan(owner_type, number, chosen, checked, checked_banks, address_map, explicit)
+
+
+def known_requisite_keys(
+    fields: Mapping[str, Any], banks: Sequence[Mapping[str, Any]], addresses: Mapping[int, Mapping[str, Any]]
+) -> Flow[None]:
+    """Refuse keys the portal would silently drop from the requisite, its bank details or addresses, before
+    anything is written (crm.requisite.fields, crm.requisite.bankdetail.fields, crm.address.fields)."""
+    crm = CrmCalls()
+    parts: list[tuple[str, Call[dict[str, FieldInfo]], Mapping[str, Any]]] = [
+        (crm.requisite.rest_name, crm.requisite.fields(), fields)
+    ]
+    parts += [(crm.requisite.bankdetail.rest_name, crm.requisite.bankdetail.fields(), b) for b in banks]
+    parts += [(crm.address.rest_name, crm.address.fields(), values) for values in addresses.values()]
+    for name, load, data in parts:
+        yield from known_keys(
+            name,
+            data,
+            load,
+            updating=False,
+            exempt=crm.requisite.unchecked,  # RQ_ADDR: inline addresses, left to the portal
+            standard=standard_fields(name),  # documented standard keys need no *.fields read
+        )
 
 
 # ------------------------------------------------------------------------------------------ writes

@@ -36,6 +36,7 @@ from .event_payloads import WRITE_METHODS, app_auth, event_body, events_of_write
 from .handler_calls import HandlerApp, call_app, is_loopback, post_loopback
 from .methods.bizproc import LOG_TABLE, REPLY_TABLE, TOKEN_TABLE, installed
 from .methods.events import TABLE as HANDLER_TABLE
+from .methods.offline_events import queue_offline
 
 if TYPE_CHECKING:
     from .oauth import OAuthServer
@@ -154,6 +155,7 @@ class AutomationMixin:
         raised = events_of_write(method, params, outcome)
         if not raised:
             return
+        queue_offline(self.state, raised, params)  # offline bindings (event_type=offline): the queue
         ts = int(self.now())
         queued: list[PendingEvent] = []
         for name, object_id in raised:

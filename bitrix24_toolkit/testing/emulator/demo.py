@@ -18,11 +18,16 @@
 - about 160 deals in both funnels at every stage, RUB and some USD/EUR, product rows (tours and services,
   some discounted) on most, stage history from late December 2025 to the end of June 2026, two deals
   moved between funnels;
-- done calls, e-mails and meetings, done and planned to-dos, timeline comments.
+- done calls, e-mails and meetings, done and planned to-dos, timeline comments;
+- the company structure (:mod:`.demo_org`): department 1 «Солнечный ветер», the Moscow head office and two
+  branches, eight departments below them, each with a head; 40 employees (users 1-4 and 36 invited with
+  ``user.add``, personnel numbers in ``XML_ID``);
+- one running project, the workgroup «Открытие офиса в Нижнем Новгороде» (``sonet_group.create``) with 10
+  tasks (done, overdue, in progress), a checklist, subtasks and finish-start links.
 
 The build is deterministic: a ``random.Random(emu.seed or 0)`` and a fixed story clock that ends at
 :data:`DEMO_NOW`, never the wall clock. It runs through the emulated REST methods (``emu.call``); the only
-rows written directly are the users (the emulator has no user-creating method).
+rows written directly are users 1-4 (created before the story, as ``user.current`` reads them).
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from typing import Any
 from .demo_clients import import_clients, setup_holding_field, setup_my_company
 from .demo_deals import DealBook, stage_id
 from .demo_leads import schedule_leads
+from .demo_org import build_org, build_project
 from .demo_story import DEMO_NOW, STORY_START, DemoPortal, Story
 
 __all__ = ["CORPORATE_FUNNEL", "DEMO_NOW", "SALES_FUNNEL", "build_demo"]
@@ -99,6 +105,8 @@ def build_demo(emu: DemoPortal) -> None:
         schedule_leads(story, deals)
         deals.schedule_direct()
         story.run()
+        build_org(story)
+        build_project(story)
     finally:
         emu.state.clock = saved_clock
     # setup calls are not the user's traffic: start with clean counters and operating-time windows

@@ -19,7 +19,7 @@ __all__ = ["ACCESS_TTL", "OAuthServer"]
 
 ACCESS_TTL = 3600
 REFRESH_TTL = 180 * 24 * 3600
-DEFAULT_SCOPE = "crm,user,user_basic,department,bizproc,placement,entity,task,im,basic"
+DEFAULT_SCOPE = "crm,user,user_basic,department,bizproc,placement,entity,task,sonet_group,log,im,basic"
 
 
 class OAuthServer:

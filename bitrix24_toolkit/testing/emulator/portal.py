@@ -26,7 +26,8 @@ Options of ``Emulator(...)`` (all keyword-only):
 
 OAuth: ``emu.issue_tokens(client_id, client_secret)`` returns a token response; ``/rest/<method>?auth=``
 accepts its access token; ``emu.token_url`` (``https://oauth.<domain>/oauth/token/``, also ``/oauth/token/``
-of a served emulator) refreshes; ``emu.expire_tokens()`` expires every access token.
+of a served emulator, whose answer's ``client_endpoint`` is then the served address) refreshes;
+``emu.expire_tokens()`` expires every access token.
 
 ``emu.stats`` counts requests, 503s, 429s, rows returned/counted/skipped, modelled server time, calls per
 method, OAuth refreshes and injected faults (``emu.reset_stats()``). ``emu.save(path)`` /
@@ -416,4 +417,7 @@ class Emulator(PortalPersistence, AutomationMixin):
             except PortalError as exc:
                 return json_response(exc.status, exc.payload())
             self.stats.refreshes += 1
-            return json_response(200, answer)
+        host = request.url.host
+        if host not in (self.domain, f"oauth.{self.domain}"):  # served (``emu.serve()``): the portal is here
+            answer["client_endpoint"] = f"{request.url.scheme}://{request.url.netloc.decode('ascii')}/rest/"
+        return json_response(200, answer)

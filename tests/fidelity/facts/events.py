@@ -15,7 +15,7 @@ _EVENTS = "api-reference/events/"
 METHODS = {
     "event.bind": MethodDoc(
         page=_EVENTS + "event-bind.md",
-        not_emulated="handler URL checks against the app's domain; auth_connector; options",
+        not_emulated="handler URL checks against the app's domain; options (ONOFFLINEEVENT minTimeout)",
     ),
     "event.get": MethodDoc(page=_EVENTS + "event-get.md"),
     "event.unbind": MethodDoc(page=_EVENTS + "event-unbind.md"),

@@ -21,6 +21,11 @@ METHODS = {
         page=_USER + "user-search.md", not_emulated="full-text index (a substring match)"
     ),
     "user.fields": MethodDoc(page=_USER + "user-fields.md"),
+    "user.add": MethodDoc(
+        page=_USER + "user-add.md",
+        not_emulated="the invitation e-mail, PERSONAL_PHOTO files, the user limit, invitation rights",
+    ),
+    "user.update": MethodDoc(page=_USER + "user-update.md", not_emulated="PERSONAL_PHOTO files, rights"),
     "department.get": MethodDoc(page=_DEPT + "department-get.md"),
     "department.add": MethodDoc(
         page=_DEPT + "department-add.md",
@@ -71,8 +76,9 @@ USER = Obj(
         "UF_EMPLOYMENT_DATE": _DATE_OR_EMPTY,
         "UF_DEPARTMENT": ListOf(INT),
         "USER_TYPE": OneOf("employee", "extranet", "email"),
+        "XML_ID": STR,  # a user.fields code: sent once a user has an external code (not in the example)
     },
-    optional=_NULLABLE,
+    optional=_NULLABLE | {"XML_ID"},
 )
 #: "The results page size is always static: 50 records"
 PAGE_SIZE = 50
@@ -83,9 +89,10 @@ GET_EXAMPLE = {"UF_DEPARTMENT": 1, "SORT": "ID", "ORDER": "asc", "start": 10}
 #: The example: the same record without TIMESTAMP_X and USER_TYPE, and LAST_ACTIVITY_DATE as
 #: ``"2024-07-23 08:08:50"`` (a string without offset) where user.get sends ``{}``. The pages disagree;
 #: each method answers as its own page shows.
+_NOT_CURRENT = ("TIMESTAMP_X", "USER_TYPE", "LAST_ACTIVITY_DATE", "XML_ID")
 CURRENT_USER = Obj(
     {
-        **{k: v for k, v in USER.keys.items() if k not in ("TIMESTAMP_X", "USER_TYPE", "LAST_ACTIVITY_DATE")},
+        **{k: v for k, v in USER.keys.items() if k not in _NOT_CURRENT},
         "LAST_ACTIVITY_DATE": OneOf(STR, ""),
     },
     optional=_NULLABLE,
@@ -132,3 +139,9 @@ SECOND_TOP = DocError(
 )
 #: department-update.md / department-delete.md
 DEPARTMENT_NOT_FOUND = DocError("ERROR_CORE", "Department not found", 400)
+
+# -- user.add / user.update (user/user-add.md, user/user-update.md) ---------------------------------------
+ADD_EXAMPLE = {"EMAIL": "newuser1@example.com", "UF_DEPARTMENT": [1]}
+WRONG_EMAIL = DocError("ERROR_ARGUMENT", "wrong_email", 400)
+EMAIL_TAKEN = DocError("ERROR_ARGUMENT", "A user with this email already exists", 400)
+UPDATE_DENIED = DocError("ERROR_CORE", "access_denied", 400)

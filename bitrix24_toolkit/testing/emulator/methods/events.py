@@ -4,6 +4,7 @@ The bookkeeping (table ``"event_handler"``) lives here; delivery is in ``automat
 application context: the framework puts ``ctx.extra["auth_type"]`` (``"webhook"``/``"oauth"``); a call
 without that key is treated as an application call. Event names compare case-insensitively and are stored
 upper-case. User 1 is the administrator; another user binds and sees only handlers run as itself.
+Offline bindings (``event_type=offline``, administrator only) fill the queue of :mod:`.offline_events`.
 """
 
 from __future__ import annotations
@@ -112,7 +113,7 @@ def _caller_events(ctx: Ctx) -> list[str]:
 
 @method("event.bind", scope="basic")
 def event_bind(ctx: Ctx) -> bool:
-    """``event.bind {event, handler, auth_type?, event_type?}`` -> ``true`` (event-bind.md)."""
+    """``event.bind {event, handler, auth_type?, event_type?, auth_connector?}`` -> ``true`` (event-bind)."""
     _app_only(ctx)
     auth_user = int(_text(ctx, "auth_type")) if _text(ctx, "auth_type").isdigit() else 0
     if auth_user > 0 and not _admin(ctx) and auth_user != ctx.user_id:
@@ -124,10 +125,12 @@ def event_bind(ctx: Ctx) -> bool:
         raise PortalError("ERROR_ARGUMENT", "Argument 'EVENT' is null or empty", 400)
     offline = _event_type(ctx)
     handler = _text(ctx, "handler")
+    connector = ""
     if offline:
         if not _admin(ctx):
             raise _denied("Offline events binding requires administrator access rights")
         handler, auth_user = "", 0
+        connector = _text(ctx, "auth_connector")  # the source key of the offline queue (offline-events.md)
     elif not handler:
         raise PortalError("ERROR_ARGUMENT", "Argument 'HANDLER' is null or empty", 400)
     if event not in _caller_events(ctx):
@@ -135,9 +138,11 @@ def event_bind(ctx: Ctx) -> bool:
     app, auth_type = _app_key(ctx), str(auth_user)
     for row in ctx.state.table(TABLE).values():
         same = (row["APP"], row["EVENT"], row["HANDLER"], row["AUTH_TYPE"], row["OFFLINE"])
-        if same == (app, event, handler, auth_type, int(offline)):
+        if same == (app, event, handler, auth_type, int(offline)) and row.get("CONNECTOR", "") == connector:
             raise PortalError("ERROR_CORE", "Unable to set event handler: Handler already binded", 400)
     row = {"APP": app, "EVENT": event, "HANDLER": handler, "AUTH_TYPE": auth_type, "OFFLINE": int(offline)}
+    if offline:
+        row["CONNECTOR"] = connector
     ctx.state.insert(TABLE, row)
     return True
 
@@ -152,7 +157,7 @@ def event_get(ctx: Ctx) -> list[dict[str, Any]]:
         if row["APP"] != app or (not _admin(ctx) and row["AUTH_TYPE"] != str(ctx.user_id)):
             continue
         if row["OFFLINE"]:
-            out.append({"event": row["EVENT"], "connector_id": "", "offline": 1})
+            out.append({"event": row["EVENT"], "connector_id": row.get("CONNECTOR", ""), "offline": 1})
         else:
             out.append(
                 {
@@ -167,7 +172,11 @@ def event_get(ctx: Ctx) -> list[dict[str, Any]]:
 
 @method("event.unbind", scope="basic")
 def event_unbind(ctx: Ctx) -> dict[str, int]:
-    """``event.unbind {event, handler, auth_type?, event_type?}`` -> ``{"count": N}`` (event-unbind.md)."""
+    """``event.unbind {event, handler, auth_type?, event_type?}`` -> ``{"count": N}`` (event-unbind.md).
+
+    Offline: every offline binding of the event goes, whatever its ``auth_connector`` (the page names no
+    connector parameter); records already queued stay until they are fetched or cleared.
+    """
     _app_only(ctx)
     event = _text(ctx, "event").upper()
     if not event:

@@ -1,6 +1,6 @@
 """Users: ``user.current``, ``user.get``, ``user.search``, ``user.fields`` (pages ``api-reference/user/``).
 
-Users are the rows of table ``"user"`` (the demo writes them directly: no emulated method invites users);
+Users are the rows of table ``"user"`` (invited by ``user.add``, see :mod:`.user_writes`);
 a portal always has its administrator, so user 1 is a built-in record when the table has none. A stored row
 may hold any ``user.fields`` code; answers carry the documented keys only, ids as strings, ``ACTIVE`` as a
 boolean, ``UF_DEPARTMENT`` as a list of ints, and leave out a field the profile never had (``None``).
@@ -171,6 +171,8 @@ def user_record(row: Mapping[str, Any], *, current: bool = False) -> dict[str, A
         elif isinstance(value, int | float) and not isinstance(value, bool):
             value = str(value)
         out[key] = value
+    if not current and row.get("XML_ID"):  # a user given an external code (user.add/user.update) shows it
+        out["XML_ID"] = str(row["XML_ID"])
     return out
 
 
@@ -247,7 +249,7 @@ def _select(ctx: Ctx) -> set[str] | None:
         return None
     if "UF_*" in names:
         names |= {key for key, _ in _RECORD if key.startswith("UF_")}
-    chosen = {key for key, _ in _RECORD} & names
+    chosen = {*(key for key, _ in _RECORD), "XML_ID"} & names
     return chosen or None
 
 
