@@ -100,8 +100,9 @@ def pace(limiter: PortalLimiter, step: Pace) -> float:
     if step.action == "penalize":
         limiter.penalize()
     elif step.action == "block":
-        if step.method is not None and step.reset_at is not None:
-            limiter.block(step.method, step.reset_at)
+        block = getattr(limiter, "block", None)  # a limiter written before ``block`` existed skips it
+        if block is not None and step.method is not None and step.reset_at is not None:
+            block(step.method, step.reset_at)
     elif step.method is not None:
         limiter.observe(step.method, step.operating, step.reset_at)
     return 0.0

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 import pytest
 
 from bitrix24_toolkit import Bitrix24
-from bitrix24_toolkit.engine.limiter import Limiter, limiter_for
+from bitrix24_toolkit.engine.limiter import Limiter, Pace, apace, limiter_for, pace
 from bitrix24_toolkit.engine.retry import RetryPolicy
 from bitrix24_toolkit.errors import InvalidInputError
 from bitrix24_toolkit.testing.emulator import Emulator
@@ -88,3 +91,28 @@ def test_clients_of_one_portal_share_the_bucket() -> None:
     assert two.limits is not None
     assert one._core.limiter is two._core.limiter
     assert Bitrix24("https://shared.bitrix24.test/rest/1/abcdef123456/", limits="off").limits is None
+
+
+def test_a_limiter_without_block_still_works_on_an_operation_time_limit() -> None:
+    """A PortalLimiter written before ``block`` existed: the exchange's block step is skipped, not a crash."""
+    class Older:
+        def __init__(self) -> None:
+            self.seen: list[str] = []
+
+        def reserve(self, method: str | None = None) -> float:
+            return 0.0
+
+        def penalize(self) -> None:
+            self.seen.append("penalize")
+
+        def observe(self, method: str, operating: float | None, reset_at: float | None) -> None:
+            self.seen.append("observe")
+
+    older = Older()
+    assert pace(older, Pace("block", "crm.deal.list", reset_at=2e9)) == 0.0  # type: ignore[arg-type]
+    assert asyncio.run(apace(older, Pace("block", "crm.deal.list", reset_at=2e9))) == 0.0  # type: ignore[arg-type]
+    assert older.seen == []
+    local = Limiter(50, 2.0)
+    pace(local, Pace("block", "crm.deal.list", reset_at=time.time() + 30))
+    assert local.reserve("crm.deal.list") < -25  # held, nothing booked
+    assert local.reserve("crm.lead.list") == 0
