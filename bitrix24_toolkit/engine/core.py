@@ -150,23 +150,16 @@ class ClientCore:
         The limiter is asked through :class:`Pace` steps, so a limiter that does I/O (Redis) is awaited by
         the async client rather than blocking its event loop.
         """
-        if self.limiter is not None:
-            while True:
-                wait = yield Pace("reserve", call.method)
-                if not isinstance(wait, float | int) or wait == 0:
-                    break
-                logger.debug("%s: waiting %.2f s for the portal's limits", call.method, abs(wait))
-                yield Pause(abs(float(wait)))
-                if wait > 0:
-                    break  # the slot was booked: send now
-                # held by the method's budget, nothing booked: book a slot now that the hold is over
+        yield from self._book(call.method)
         request, token = self.build_request(call)
         started = time.monotonic()
         logger.debug("-> %s", call.method)
         response = yield request
         assert isinstance(response, httpx.Response)
         if response.status_code in _REDIRECTS:
-            response = yield self._relocate(request, response, call.method)
+            moved = self._relocate(request, response, call.method)
+            yield from self._book(call.method)  # every request the portal sees takes a slot of its bucket
+            response = yield moved
             assert isinstance(response, httpx.Response)
         try:
             decoded = self.decode(call, response)
@@ -193,6 +186,7 @@ class ClientCore:
                 yield NeedRefresh(token, wait_only=True)  # a refresh in flight may have replaced it
                 if self.auth.tokens.access_token == token:
                     raise  # not refreshed meanwhile by another caller: the token is really refused
+            yield from self._book(call.method)  # the repeat with the new token is a request too
             request, _ = self.build_request(call)
             response = yield request
             assert isinstance(response, httpx.Response)
@@ -205,6 +199,23 @@ class ClientCore:
             "<- %s HTTP %s in %.0f ms", call.method, response.status_code, (time.monotonic() - started) * 1e3
         )
         return decoded
+
+    def _book(self, method: str) -> Generator[Step, Reply, None]:
+        """Book a slot with the limiter (``Pace``) and wait for it (``Pause``); nothing without a limiter.
+
+        A method held by its operating budget books nothing until the hold is over (a negative answer).
+        """
+        if self.limiter is None:
+            return
+        while True:
+            wait = yield Pace("reserve", method)
+            if not isinstance(wait, float | int) or wait == 0:
+                return
+            logger.debug("%s: waiting %.2f s for the portal's limits", method, abs(wait))
+            yield Pause(abs(float(wait)))
+            if wait > 0:
+                return  # the slot was booked: send now
+            # held by the method's budget, nothing booked: book a slot now that the hold is over
 
     def _relocate(self, request: httpx.Request, response: httpx.Response, method: str) -> httpx.Request:
         """The same POST at the new address of a portal that moved (never turned into a GET).

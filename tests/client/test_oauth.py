@@ -187,3 +187,25 @@ def test_no_secret_reaches_logs_errors_or_reprs(caplog: pytest.LogCaptureFixture
     for secret in secrets:
         leaks = [text for text in texts if secret in text]
         assert leaks == [], f"secret leaked: {leaks[:2]}"  # ...with every secret masked
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_the_repeat_after_a_refresh_books_its_own_slot(kind: str) -> None:
+    """Every request the portal sees takes a slot of its bucket: the call refused with expired_token and its
+    repeat with the new token are two bookings (the token endpoint is not the portal's bucket)."""
+    from bitrix24_toolkit.engine.limiter import Limiter
+    from bitrix24_toolkit.testing.emulator.limits import ManualClock
+
+    emu = Emulator(limits="off")
+    auth = oauth_for(emu)
+    emu.expire_tokens()
+    clock = ManualClock()
+    limiter = Limiter(50, 2.0, clock=clock, wall_clock=clock)
+    if kind == "sync":
+        with Bitrix24(auth=auth, transport=emu.transport(), limits=limiter) as b24:
+            b24.call("user.current")
+    else:
+        async with AsyncBitrix24(auth=auth, transport=emu.transport(), limits=limiter) as ab24:
+            await ab24.call("user.current")
+    assert emu.stats.refreshes == 1
+    assert limiter.snapshot().level == pytest.approx(2.0)  # the refused call and its repeat
