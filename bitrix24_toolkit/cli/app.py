@@ -18,6 +18,7 @@ from typer.core import TyperGroup
 from .._version import __version__
 from .commands_call import call, list_rows
 from .commands_emulator import emulator_app
+from .commands_export import export
 from .commands_funnel import funnel
 from .commands_holding import holding_app
 from .commands_leads import leads_app
@@ -148,6 +149,7 @@ def demo(
 app.command("call")(call)
 app.command("list")(list_rows)
 app.command("funnel")(funnel)
+app.command("export")(export)
 app.add_typer(holding_app)
 app.add_typer(requisites_app)
 app.add_typer(leads_app)

@@ -17,7 +17,8 @@ its own public names (the modules inside them are private):
 - :mod:`~bitrix24_toolkit.helpers.requisites`: requisites, presets, "my company", Russian identifiers;
 - :mod:`~bitrix24_toolkit.helpers.reports`: CSV files that spreadsheets open safely;
 - :mod:`~bitrix24_toolkit.helpers.projects`: typical projects as task templates, their progress;
-- :mod:`~bitrix24_toolkit.helpers.feed_reports`: reports posted to the live feed in BB-code.
+- :mod:`~bitrix24_toolkit.helpers.feed_reports`: reports posted to the live feed in BB-code;
+- :mod:`~bitrix24_toolkit.helpers.db_export`: the CRM exported into DuckDB or PostgreSQL, incrementally.
 
 :func:`to_dataframe` turns rows (models or raw dicts, any entity) into a pandas DataFrame with real dtypes.
 
@@ -52,6 +53,7 @@ from .automation import (
     sync_subscriptions,
 )
 from .base import Helper, helper
+from .db_export import EntityReport, ExportReport, db_funnel_snapshot, db_lead_funnel, export
 from .deals import (
     DealProducts,
     DealProductsError,
@@ -178,6 +180,8 @@ __all__ = [
     "DealBucket",
     "DealProducts",
     "DealProductsError",
+    "EntityReport",
+    "ExportReport",
     "FunnelBreakdown",
     "FunnelFlow",
     "FunnelSnapshot",
@@ -242,10 +246,13 @@ __all__ = [
     "convert_lead",
     "convert_leads",
     "create_project",
+    "db_funnel_snapshot",
+    "db_lead_funnel",
     "deal_products",
     "ensure_my_company",
     "ensure_parent_field",
     "ensure_pipeline",
+    "export",
     "find_companies_by_inn",
     "find_preset",
     "funnel_breakdown",

@@ -23,6 +23,7 @@ HELPERS_DIR = REPO / "bitrix24_toolkit" / "helpers"
 GROUPS = (
     "activities",
     "automation",
+    "db_export",
     "deals",
     "funnel",
     "holding",
@@ -69,12 +70,14 @@ EXPORTED = frozenset(
     """.split(),
         # issue 20: the org structure from HR data
         *"OrgEntry OrgReport OrgSource OrgStructureError OrgTree org_tree sync_org_structure".split(),
+        # issue 21: the CRM exported into DuckDB / PostgreSQL, reports on it
+        *"EntityReport ExportReport db_funnel_snapshot db_lead_funnel export".split(),
     ]
 )
 
 
 def test_every_name_exported_before_is_exported_unchanged() -> None:
-    assert len(EXPORTED) == 129
+    assert len(EXPORTED) == 134
     assert set(helpers.__all__) == EXPORTED
     assert len(helpers.__all__) == len(set(helpers.__all__))
     assert all(hasattr(helpers, name) for name in helpers.__all__)

@@ -33,13 +33,17 @@ from ._report import (
 __all__ = [
     "DealRecord",
     "LeadRecord",
+    "LeadTally",
     "Period",
+    "StageTally",
     "breakdown",
     "in_period",
     "lead_stats",
+    "lead_stats_of",
     "order_stages",
     "ratio",
     "snapshot",
+    "snapshot_of",
 ]
 
 #: ``(start, end)``: start included, end excluded; dates mean the portal's local days
@@ -149,6 +153,12 @@ def _stage_rows(
     return rows
 
 
+#: ``(stage_id, currency, deals, amount)``: the deals of one stage in one currency and their summed amount
+StageTally = tuple[str, str, int, Decimal]
+#: ``(status_id, source_id, leads, with_deal)``: the leads of one status and source, and how many have a deal
+LeadTally = tuple[str, str, int, int]
+
+
 def snapshot(
     deals: Iterable[DealRecord],
     stages: Sequence[Stage],
@@ -158,19 +168,32 @@ def snapshot(
     filters: Mapping[str, Any] | None = None,
 ) -> FunnelSnapshot:
     """Deals per stage now, amounts per currency, reached counts, conversions, won/lost/open, win rate."""
+    tallies = ((deal.stage_id, deal.currency, 1, deal.amount) for deal in deals)
+    return snapshot_of(tallies, stages, category_id=category_id, category_name=category_name, filters=filters)
+
+
+def snapshot_of(
+    tallies: Iterable[StageTally],
+    stages: Sequence[Stage],
+    *,
+    category_id: int = 0,
+    category_name: str = "",
+    filters: Mapping[str, Any] | None = None,
+) -> FunnelSnapshot:
+    """:func:`snapshot` from deals already counted and summed by stage and currency (e.g. by SQL)."""
     kinds = {s.id: s.semantics for s in stages}
     counts: Counter[str] = Counter()
     amounts: dict[str, dict[str, Decimal]] = defaultdict(dict)
     totals: dict[str, dict[str, Decimal]] = {"P": {}, "S": {}, "F": {}}
     unknown = 0
-    for deal in deals:
-        kind = kinds.get(deal.stage_id)
+    for stage_id, currency, number, amount in tallies:
+        kind = kinds.get(stage_id)
         if kind is None:
-            unknown += 1
+            unknown += number
             continue
-        counts[deal.stage_id] += 1
-        _add(amounts[deal.stage_id], deal.currency, deal.amount)
-        _add(totals[kind], deal.currency, deal.amount)
+        counts[stage_id] += number
+        _add(amounts[stage_id], currency, amount)
+        _add(totals[kind], currency, amount)
     by_kind = Counter({kind: 0 for kind in "PSF"})
     for stage_id, count in counts.items():
         by_kind[kinds[stage_id]] += count
@@ -266,22 +289,31 @@ def lead_stats(
     ``source_names``: ``SOURCE_ID`` -> name; a code missing there stays the code, an empty source is
     ``source_id=""`` named :data:`~._names.NO_SOURCE`.
     """
-    kinds = {s.id: s.semantics for s in statuses}
     with_deal = set(leads_with_deal)
+    tallies = ((lead.status_id, lead.source_id or "", 1, int(lead.id in with_deal)) for lead in leads)
+    return lead_stats_of(tallies, statuses, source_names)
+
+
+def lead_stats_of(
+    tallies: Iterable[LeadTally],
+    statuses: Sequence[Stage],
+    source_names: Mapping[str, str] | None = None,
+) -> LeadFunnel:
+    """:func:`lead_stats` from leads already counted by status and source (e.g. by SQL)."""
+    kinds = {s.id: s.semantics for s in statuses}
     counts: Counter[str] = Counter()
     sources: dict[str, Counter[str]] = defaultdict(Counter)
     total = converted_to_deal = 0
-    for lead in leads:
-        total += 1
-        counts[lead.status_id] += 1
-        bucket = sources[lead.source_id or ""]
-        bucket["leads"] += 1
-        kind = kinds.get(lead.status_id)
-        bucket["converted"] += kind == "S"
-        bucket["junk"] += kind == "F"
-        if lead.id in with_deal:
-            bucket["with_deal"] += 1
-            converted_to_deal += 1
+    for status_id, source_id, number, with_deal in tallies:
+        total += number
+        counts[status_id] += number
+        bucket = sources[source_id or ""]
+        bucket["leads"] += number
+        kind = kinds.get(status_id)
+        bucket["converted"] += number if kind == "S" else 0
+        bucket["junk"] += number if kind == "F" else 0
+        bucket["with_deal"] += with_deal
+        converted_to_deal += with_deal
     by_source = [
         LeadSourceRow(
             source_id=source,

@@ -8,6 +8,7 @@ from .faults import FaultRule, Faults
 from .limits import ManualClock
 from .portal import DEFAULT_DOMAIN, DEFAULT_SECRET, Emulator
 from .registry import Ctx, ListResult, PortalError, method, not_found
+from .seed import seed_deals
 
 __all__ = [
     "DEFAULT_DOMAIN",
@@ -25,4 +26,5 @@ __all__ = [
     "load_methods",
     "method",
     "not_found",
+    "seed_deals",
 ]
