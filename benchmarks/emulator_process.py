@@ -25,7 +25,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-__all__ = ["CLIENT_ID", "CLIENT_SECRET", "main"]
+__all__ = ["CLIENT_ID", "CLIENT_SECRET", "main", "serve_with_control"]
 
 CLIENT_ID = "local.bench.app"
 CLIENT_SECRET = "bench-app-secret"
@@ -175,19 +175,26 @@ def _handler(control: _Control) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Serve the emulator and its control port until killed; print both URLs first."""
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.emulator_process", description=__doc__)
-    parser.add_argument("--deals", type=int, default=0)
+def serve_with_control(
+    prog: str,
+    default_deals: int,
+    make: Callable[[int, str, bool], Any],
+    handler: Callable[[Any], type[BaseHTTPRequestHandler]],
+    argv: list[str] | None,
+) -> int:
+    """Parse ``--deals/--limits/--no-cost``, build the portal (``make``: it has ``emu``), serve it and its
+    control port (``handler``) until killed, printing the webhook URL, then the control URL."""
+    parser = argparse.ArgumentParser(prog=prog, description=sys.modules["__main__"].__doc__)
+    parser.add_argument("--deals", type=int, default=default_deals)
     parser.add_argument("--limits", default="standard", help="standard | enterprise | off")
     parser.add_argument("--no-cost", action="store_true", help="no cost model")
     args = parser.parse_args(argv)
-    control = _Control(args.deals, args.limits, not args.no_cost)
-    panel = ThreadingHTTPServer(("127.0.0.1", 0), _handler(control))
+    portal = make(args.deals, args.limits, not args.no_cost)
+    panel = ThreadingHTTPServer(("127.0.0.1", 0), handler(portal))
     panel.daemon_threads = True
     threading.Thread(target=panel.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True).start()
-    with control.emu.serve() as url:
-        control.served = url
+    with portal.emu.serve() as url:
+        portal.served = url
         print(url, flush=True)
         print(f"http://127.0.0.1:{panel.server_address[1]}", flush=True)
         try:
@@ -196,6 +203,10 @@ def main(argv: list[str] | None = None) -> int:
             pass
     return 0
 
+
+def main(argv: list[str] | None = None) -> int:
+    """Serve the emulator and its control port until killed; print both URLs first."""
+    return serve_with_control("python -m benchmarks.emulator_process", 0, _Control, _handler, argv)
 
 if __name__ == "__main__":
     sys.exit(main())

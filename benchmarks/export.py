@@ -3,6 +3,7 @@
     python benchmarks/export.py                    # 100,000 deals (a few minutes)
     python benchmarks/export.py --quick            # 3,000 deals, for CI (well under a minute)
     python benchmarks/export.py --deals 20000 --no-postgres --no-peer
+    python benchmarks/export.py --rerun-only       # the first export into DuckDB, changes, the rerun
 
 The server is this project's emulator served over HTTP in its own process (``benchmarks/export_server.py``):
 the standard plan (burst 50, then 2 requests/s, 503 beyond; 480 s operating budget) and the cost model of
@@ -69,6 +70,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-cost", action="store_true", help="no cost model (fast, for tests)")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds per exporting process")
     parser.add_argument("--quick", action="store_true", help="3,000 deals (else as given)")
+    parser.add_argument(
+        "--rerun-only",
+        action="store_true",
+        help="only what the rerun needs: the first export into DuckDB, the changes, the rerun "
+        "(no PostgreSQL, no peer, no killed run)",
+    )
     parser.add_argument("--out", type=Path, default=RESULTS, help="directory for the .md and .json")
     return parser
 
@@ -284,8 +291,8 @@ def run(args: argparse.Namespace, *, progress: bool = True) -> dict[str, Any]:
         server = stack.enter_context(ExportServer(args.deals, cost=not args.no_cost))
         say(f" {time.perf_counter() - seeded:.1f} s")
         targets = {"duckdb": f"duckdb:///{folder / 'export.duckdb'}"}
-        postgres_note = "skipped (--no-postgres)"
-        if not args.no_postgres:
+        postgres_note = "skipped (--rerun-only)" if args.rerun_only else "skipped (--no-postgres)"
+        if not args.no_postgres and not args.rerun_only:
             from bitrix24_toolkit.testing.postgres_server import postgres_binaries, running_postgres
 
             binaries = postgres_binaries()  # a throw-away server: never a database someone uses
@@ -297,13 +304,14 @@ def run(args: argparse.Namespace, *, progress: bool = True) -> dict[str, Any]:
         for kind, target in targets.items():
             say(f"[1] first export, {kind} ...", end="")
             done(_export(server, "first export", kind, target, args), target)
-        if not args.no_peer:
+        if not args.no_peer and not args.rerun_only:
             say("[2] fast-bitrix24 get_all ...", end="")
             done(_peer(server, args))
-        say("[3] first export killed after a third, then a rerun ...", end="")
-        first, rerun = _interrupted(server, folder, args)
-        rows.append(first)
-        done(rerun)
+        if not args.rerun_only:
+            say("[3] first export killed after a third, then a rerun ...", end="")
+            first, rerun = _interrupted(server, folder, args)
+            rows.append(first)
+            done(rerun)
         say(f"[4] {args.changes} changes and {args.deletions} deletions through REST ...", end="")
         changes = _change(server, args)
         say(f" {changes['requests']} requests")
@@ -347,6 +355,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(text_table(result))
     name = f"{dt.date.today():%Y-%m-%d}-export" + ("-quick" if args.quick else "")
+    name += "-rerun" if args.rerun_only else ""
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / f"{name}.md"
     path.write_text(markdown(result), encoding="utf-8")

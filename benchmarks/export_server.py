@@ -18,18 +18,16 @@ method), ``POST /_reset`` (an empty bucket, cleared operating budgets, zeroed st
 
 from __future__ import annotations
 
-import argparse
 import json
-import subprocess
 import sys
-import threading
-import urllib.request
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
+
+from benchmarks.emulator_process import serve_with_control
+from benchmarks.proc_servers import EmulatorProcess
 
 __all__ = ["DEAL_COLUMNS", "ExportServer", "main"]
 
@@ -121,93 +119,25 @@ def _handler(portal: _Portal) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-class ExportServer:
+class ExportServer(EmulatorProcess):
     """The harness's handle on ``python -m benchmarks.export_server`` (started here, stopped on exit)."""
 
     name = "emulator (own process)"
-
-    def __init__(self, deals: int, *, limits: str = "standard", cost: bool = True) -> None:
-        command = [
-            sys.executable,
-            "-m",
-            "benchmarks.export_server",
-            "--deals",
-            str(deals),
-            "--limits",
-            limits,
-        ]
-        if not cost:
-            command.append("--no-cost")
-        self._process = subprocess.Popen(
-            command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
-        assert self._process.stdout is not None
-        self.url = self._process.stdout.readline().strip()
-        self.control = self._process.stdout.readline().strip()
-        if not (self.url.startswith("http://") and self.control.startswith("http://")):
-            self.close()
-            raise RuntimeError("the export benchmark's emulator process did not start")
-
-    def call(self, path: str, *, post: bool = False) -> Any:
-        """A control request (no bucket, not counted)."""
-        request = urllib.request.Request(
-            self.control + path, data=b"" if post else None, method="POST" if post else "GET"
-        )
-        with urllib.request.urlopen(request, timeout=120) as answer:
-            return json.loads(answer.read())
+    module = "benchmarks.export_server"
 
     def stats(self) -> dict[str, Any]:
         """Requests, 503s, 429s, rows returned and calls per method since the last reset."""
         data: dict[str, Any] = self.call("/_stats")
         return data
 
-    def reset(self) -> None:
+    def reset(self, *, data: bool = False) -> None:
         """An empty bucket and operating budgets, zeroed statistics (the data stays)."""
         self.call("/_reset", post=True)
-
-    def close(self) -> None:
-        """Stop the server process."""
-        process = self._process
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        for stream in (process.stdout, process.stderr):
-            if stream is not None:
-                stream.close()
-
-    def __enter__(self) -> ExportServer:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
 
 
 def main(argv: list[str] | None = None) -> int:
     """Serve the seeded emulator and its control port until killed; print both URLs first."""
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.export_server", description=__doc__)
-    parser.add_argument("--deals", type=int, default=100_000)
-    parser.add_argument("--limits", default="standard", help="standard | enterprise | off")
-    parser.add_argument("--no-cost", action="store_true", help="no cost model")
-    args = parser.parse_args(argv)
-    portal = _Portal(args.deals, args.limits, not args.no_cost)
-    panel = ThreadingHTTPServer(("127.0.0.1", 0), _handler(portal))
-    panel.daemon_threads = True
-    threading.Thread(target=panel.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True).start()
-    with portal.emu.serve() as url:
-        print(url, flush=True)
-        print(f"http://127.0.0.1:{panel.server_address[1]}", flush=True)
-        try:
-            threading.Event().wait()
-        except KeyboardInterrupt:
-            pass
-    return 0
-
+    return serve_with_control("python -m benchmarks.export_server", 100_000, _Portal, _handler, argv)
 
 if __name__ == "__main__":
     sys.exit(main())

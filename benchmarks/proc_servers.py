@@ -15,7 +15,7 @@ import subprocess
 import sys
 import urllib.request
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 from bitrix24_toolkit.testing.redis_server import redis_binary, running_redis
 
@@ -90,12 +90,14 @@ class EmulatorProcess:
     """``python -m benchmarks.emulator_process``: the emulator's HTTP server and its control port."""
 
     name = "emulator"
+    #: the module served (``python -m``); it prints the webhook URL, then the control URL
+    module = "benchmarks.emulator_process"
 
     def __init__(self, deals: int, *, limits: str = "standard", cost: bool = True) -> None:
         command = [
             sys.executable,
             "-m",
-            "benchmarks.emulator_process",
+            self.module,
             "--deals",
             str(deals),
             "--limits",
@@ -143,7 +145,7 @@ class EmulatorProcess:
         """Stop the server process."""
         _stop(self._process)
 
-    def __enter__(self) -> EmulatorProcess:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(

@@ -111,14 +111,18 @@ def _server_target(results: list[Result]) -> Target:
     return Target("e", text, ratio <= 1.1, f"{ratio:.2f}x")
 
 
-def _requests_target(results: list[Result], task: str, limit: int) -> Target:
+def _requests_target(results: list[Result], task: str, limit: int, text: str = "requests <= fast") -> Target:
     def test(r: Result) -> bool:
         return (r.requests or 0) <= limit
 
     def show(r: Result) -> str:
         return f"{r.requests} vs {limit}"
 
-    return _ours_check(results, task, "requests <= fast", test, show)
+    return _ours_check(results, task, text, test, show)
+
+
+#: the standard plan's bucket: a read may spread over it (the issue bounds the requests of (b) only)
+_BURST = 50
 
 
 def check_targets(results: list[Result]) -> list[Target]:
@@ -134,7 +138,9 @@ def check_targets(results: list[Result]) -> list[Target]:
                 )
             )
             fast = _find(results, task, "fast")
-            if fast is None or fast.status != "ok" or fast.requests is None:
+            if task == "a":
+                out.append(_requests_target(results, task, _BURST, "requests within the burst (50)"))
+            elif fast is None or fast.status != "ok" or fast.requests is None:
                 out.append(
                     Target(task, "requests <= fast", None, "fast: " + (fast.status if fast else "not run"))
                 )

@@ -20,9 +20,6 @@ from bitrix24_toolkit import Bitrix24
 from bitrix24_toolkit.helpers import export
 from bitrix24_toolkit.testing import Emulator
 
-#: what a funnel report needs (add "productrows" and "activities" for the rest; see docs/export.md)
-INCLUDE = ("stagehistory", "statuses", "categories", "users")
-
 FUNNEL = """
 SELECT s.name AS stage, COUNT(d.id) AS deals, SUM(d.opportunity) AS amount, d.currency_id AS currency
 FROM deal d JOIN status s ON s.entity_id = 'DEAL_STAGE' AND s.status_id = d.stage_id
@@ -40,7 +37,7 @@ def main() -> None:
         print("No BITRIX24_WEBHOOK_URL set: using the built-in demo portal")
     emu = Emulator.demo() if demo else None
     with emu.client() if emu is not None else Bitrix24() as b24:
-        report = export(b24, target, include=INCLUDE)
+        report = export(b24, target)
         print(report)
 
         with duckdb.connect(path) as con:
@@ -55,7 +52,7 @@ def main() -> None:
             b24.call("crm.deal.update", {"id": first[0]["ID"], "fields": {"STAGE_ID": "WON"}})
             b24.call("crm.deal.delete", {"id": first[1]["ID"]})
             emu.reset_stats()
-        again = export(b24, target, include=INCLUDE)
+        again = export(b24, target)
         deal = again.entities["deal"]
         print(f"\nRerun: deals {deal.mode}, {deal.written} written, {deal.deleted} deleted", end="")
         print(f" in {emu.stats.requests} HTTP requests" if emu is not None else "")

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from ..helpers import export as export_crm
-from .output import Format, print_json, print_rows, print_table
+from .output import Format, echo, print_json, print_rows, print_table
 from .portal import open_client
 
 __all__ = ["export"]
@@ -67,6 +67,8 @@ def export(
             deletions=not no_deletions,
             schema=schema,
         )
+    for name, reason in report.skipped.items():  # the portal does not offer it to this webhook or app
+        echo(f"warning: {name} skipped ({reason}): grant the webhook that scope or leave it out", err=True)
     none = "-" if fmt is Format.table else ""
     rows = [
         [
@@ -86,6 +88,7 @@ def export(
                 "target": report.target,
                 "seconds": report.seconds,
                 "tables": [dict(zip(_COLUMNS, row, strict=True)) for row in rows],
+                "skipped": report.skipped,
             }
         )
     elif fmt is not Format.table:

@@ -405,7 +405,7 @@ class CompanyUserFieldAPI:
         return self._client.run(self.calls.get(id))
 
     def list(self, *, filter: Mapping[str, Any] | None=None, order: Mapping[str, str] | None=None, lang: str | None=None) -> builtins.list[UserField]:
-        """Every matching field in one answer, labels as strings of ``lang`` (crm.company.userfield.list)."""
+        """Every matching field (all pages of 50), labels as strings of ``lang`` (crm.company.userfield.list)."""
         return self._client.run(self.calls.list(filter=filter, order=order, lang=lang))
 
     def update(self, id: int, fields: UserField | Mapping[str, Any]) -> bool:
@@ -508,7 +508,7 @@ class ContactUserFieldAPI:
         return self._client.run(self.calls.get(id))
 
     def list(self, *, filter: Mapping[str, Any] | None=None, order: Mapping[str, str] | None=None, lang: str | None=None) -> builtins.list[UserField]:
-        """Every matching field in one answer, labels as strings of ``lang`` (crm.contact.userfield.list)."""
+        """Every matching field (all pages of 50), labels as strings of ``lang`` (crm.contact.userfield.list)."""
         return self._client.run(self.calls.list(filter=filter, order=order, lang=lang))
 
     def update(self, id: int, fields: UserField | Mapping[str, Any]) -> bool:
@@ -731,7 +731,7 @@ class DealUserFieldAPI:
         return self._client.run(self.calls.get(id))
 
     def list(self, *, filter: Mapping[str, Any] | None=None, order: Mapping[str, str] | None=None, lang: str | None=None) -> builtins.list[UserField]:
-        """Every matching field in one answer, labels as strings of ``lang`` (crm.deal.userfield.list)."""
+        """Every matching field (all pages of 50), labels as strings of ``lang`` (crm.deal.userfield.list)."""
         return self._client.run(self.calls.list(filter=filter, order=order, lang=lang))
 
     def update(self, id: int, fields: UserField | Mapping[str, Any]) -> bool:
@@ -994,7 +994,7 @@ class LeadUserFieldAPI:
         return self._client.run(self.calls.get(id))
 
     def list(self, *, filter: Mapping[str, Any] | None=None, order: Mapping[str, str] | None=None, lang: str | None=None) -> builtins.list[UserField]:
-        """Every matching field in one answer, labels as strings of ``lang`` (crm.lead.userfield.list)."""
+        """Every matching field (all pages of 50), labels as strings of ``lang`` (crm.lead.userfield.list)."""
         return self._client.run(self.calls.list(filter=filter, order=order, lang=lang))
 
     def update(self, id: int, fields: UserField | Mapping[str, Any]) -> bool:
@@ -1202,7 +1202,7 @@ class RequisiteUserFieldAPI:
         return self._client.run(self.calls.get(id))
 
     def list(self, *, filter: Mapping[str, Any] | None=None, order: Mapping[str, str] | None=None, lang: str | None=None) -> builtins.list[UserField]:
-        """Every matching field in one answer, labels as strings of ``lang`` (crm.requisite.userfield.list)."""
+        """Every matching field (all pages of 50), labels as strings of ``lang`` (crm.requisite.userfield.list)."""
         return self._client.run(self.calls.list(filter=filter, order=order, lang=lang))
 
     def update(self, id: int, fields: UserField | Mapping[str, Any]) -> bool:

@@ -15,6 +15,7 @@ from ..protocol.batch import Batch, Outcome
 from ..protocol.call import (
     Call,
     Flow,
+    Headroom,
     KnownFields,
     Parallel,
     Step,
@@ -27,7 +28,7 @@ from ..protocol.envelope import APIResponse
 from .base import DEFAULT_CONCURRENCY, ClientBase, http_limits, parallel_width
 from .coalesce import Coalescer
 from .core import USER_AGENT, Encoding, NeedRefresh, Pace, Pause, PortalMovedHook, Reply
-from .limiter import Limits, apace
+from .limiter import Limits, aheadroom, apace
 from .oauth import OAuth
 from .refresh import arun_refresh, refresh_flow, unsaved_flow
 from .retry import RetryPolicy, is_read_call
@@ -169,6 +170,8 @@ class AsyncEngine(ClientBase):
         if isinstance(step, Parallel):
             await self._precheck(step.calls)
             return await self._parallel(step.calls)
+        if isinstance(step, Headroom):
+            return await aheadroom(self._core.limiter, self.max_concurrency)
         if isinstance(step, KnownFields):
             answered, fields = self._cached_fields(step)
             if answered:

@@ -35,6 +35,7 @@ from ..errors import (
 from ..protocol.call import Call
 from ..protocol.encoding import dumps_json, encode_php_query
 from ..protocol.envelope import APIResponse, decode_body, parse_envelope
+from ..protocol.typed_pages import page_decoder
 from .limiter import Pace, PortalLimiter
 from .oauth import OAuth
 from .redaction import redact
@@ -284,14 +285,19 @@ class ClientCore:
                 location=shown,
                 method=call.method,
             )
-        payload = decode_body(response.content, status_code=status, method=call.method, redact=redact)
-        decoded = parse_envelope(
-            payload,
-            status_code=status,
-            method=call.method,
-            redact=redact,
-            reset_at=self.operating_reset_at.get(call.method),
-        )
+        reset_at = self.operating_reset_at.get(call.method)
+        decoded = None
+        if call.rows_model is not None and status == 200:  # rows read from the bytes (None: not the shape)
+            decoder = page_decoder(call.rows_model)
+            read = decoder.batch if call.method == "batch" else decoder.page
+            decoded = read(
+                response.content, status_code=status, method=call.method, redact=redact, reset_at=reset_at
+            )
+        if decoded is None:
+            payload = decode_body(response.content, status_code=status, method=call.method, redact=redact)
+            decoded = parse_envelope(
+                payload, status_code=status, method=call.method, redact=redact, reset_at=reset_at
+            )
         if decoded.time is not None and decoded.time.operating_reset_at is not None:
             self.operating_reset_at[call.method] = decoded.time.operating_reset_at
         return decoded

@@ -30,7 +30,9 @@ __all__ = [
     "Pace",
     "PortalLimiter",
     "SharedLimits",
+    "aheadroom",
     "apace",
+    "headroom",
     "limiter_for",
     "pace",
 ]
@@ -106,6 +108,30 @@ def pace(limiter: PortalLimiter, step: Pace) -> float:
     elif step.method is not None:
         limiter.observe(step.method, step.operating, step.reset_at)
     return 0.0
+
+
+def headroom(limiter: PortalLimiter | None, cap: int) -> int:
+    """How many requests may go at once now without waiting: the bucket's room (one slot kept as
+    headroom, as :meth:`Limiter.reserve` does) capped by ``cap``; ``cap`` with no limiter.
+
+    A limiter whose snapshot does I/O (Redis) is asked from the sync client only; see :func:`aheadroom`.
+    """
+    if limiter is None:
+        return max(1, cap)
+    try:
+        state = limiter.snapshot()
+    except Exception:  # a limiter that cannot tell (a lost Redis): the fewest requests, as before
+        return 1
+    room = math.floor(max(1.0, state.burst - 1.0) - state.level)
+    return max(1, min(cap, room))
+
+
+async def aheadroom(limiter: PortalLimiter | None, cap: int) -> int:
+    """:func:`headroom` for the async client: a limiter with coroutines (Redis) is not read on the loop,
+    and the answer is ``1`` (the fewest, fullest requests)."""
+    if limiter is not None and hasattr(limiter, "areserve"):
+        return 1
+    return headroom(limiter, cap)
 
 
 async def apace(limiter: PortalLimiter, step: Pace) -> float:

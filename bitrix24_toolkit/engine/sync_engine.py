@@ -15,6 +15,7 @@ from ..protocol.batch import Batch, Outcome
 from ..protocol.call import (
     Call,
     Flow,
+    Headroom,
     KnownFields,
     Parallel,
     Step,
@@ -27,7 +28,7 @@ from ..protocol.envelope import APIResponse
 from .base import DEFAULT_CONCURRENCY, ClientBase, http_limits, parallel_width
 from .coalesce import Deferred
 from .core import USER_AGENT, Encoding, NeedRefresh, Pace, Pause, PortalMovedHook, Reply
-from .limiter import Limits, pace
+from .limiter import Limits, headroom, pace
 from .oauth import OAuth
 from .refresh import refresh_flow, run_refresh, unsaved_flow
 from .retry import RetryPolicy, is_read_call
@@ -155,6 +156,8 @@ class SyncEngine(ClientBase):
         if isinstance(step, Parallel):
             self._precheck(step.calls)
             return self._parallel(step.calls)
+        if isinstance(step, Headroom):
+            return headroom(self._core.limiter, self.max_concurrency)
         if isinstance(step, KnownFields):
             answered, fields = self._cached_fields(step)
             if not answered:

@@ -23,6 +23,8 @@ from pydantic import BeforeValidator, GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
 
+from .native import EMPTY_IS_NONE, to_none
+
 __all__ = [
     "ABBREVIATIONS",
     "CrmRef",
@@ -153,11 +155,6 @@ class _Native:
         return self.json_schema()
 
 
-def _to_none() -> CoreSchema:
-    """Any input -> ``None`` (in a chain after a check that matched an "empty" form), natively."""
-    return core_schema.with_default_schema(core_schema.none_schema(), default=None, on_error="default")
-
-
 def _link_id_schema() -> CoreSchema:
     """:func:`parse_link_id` in pydantic-core: the portal's forms natively, every other input by the function.
 
@@ -171,7 +168,7 @@ def _link_id_schema() -> CoreSchema:
             [core_schema.str_schema(strict=True, pattern=r"^[1-9][0-9]{0,17}$"), core_schema.int_schema()]
         ),
         core_schema.int_schema(strict=True, gt=0),
-        core_schema.chain_schema([core_schema.literal_schema(["", "0"]), _to_none()]),
+        core_schema.chain_schema([core_schema.literal_schema(["", "0"]), to_none()]),
         core_schema.no_info_plain_validator_function(parse_link_id),
     ]
     union = core_schema.union_schema(
@@ -181,7 +178,7 @@ def _link_id_schema() -> CoreSchema:
         custom_error_message="expected a whole number (a link id; '0' or empty for none)",
         serialization=core_schema.simple_ser_schema("int"),
     )
-    return core_schema.nullable_schema(union)
+    return core_schema.nullable_schema(union, metadata={EMPTY_IS_NONE: True})  # "" is read here already
 
 
 #: A link id where ``"0"`` means "no link" (parsed natively; see :func:`_link_id_schema`).

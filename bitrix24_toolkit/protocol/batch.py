@@ -161,11 +161,13 @@ class BatchChunk:
     def call(self) -> Call[dict[str, Outcome[Any]]]:
         """The ``batch`` call of this chunk."""
         cmd = {key: _command(call) for key, call in self.calls}
+        models = {call.rows_model for _, call in self.calls}
         return Call(
             "batch",
             {"halt": 1 if self.halt else 0, "cmd": cmd},
             parse=self.parse,
             read_only=self.read_only,
+            rows_model=models.pop() if len(models) == 1 else None,  # every call's rows are of one model
         )
 
     def parse(self, response: APIResponse) -> dict[str, Outcome[Any]]:

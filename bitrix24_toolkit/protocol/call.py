@@ -24,6 +24,7 @@ __all__ = [
     "Composite",
     "Emit",
     "Flow",
+    "Headroom",
     "KnownFields",
     "Parallel",
     "Pump",
@@ -97,6 +98,9 @@ class Call(Generic[T_co]):
     #: :class:`~bitrix24_toolkit.errors.InvalidInputError`): a list call's filter, select and order keys
     #: against the portal's fields. Every executor runs them first, also for a call inside a batch.
     checks: Callable[[], Generator[Any, Any, None]] | None = field(default=None, compare=False, repr=False)
+    #: for list calls: the model its rows parse into with nothing else done to them; the engine then reads
+    #: the answer's bytes straight into rows of it (``protocol/typed_pages.py``), and ``parse`` gets them
+    rows_model: type[Any] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         validate_method(self.method)
@@ -143,6 +147,22 @@ class KnownFields:
         return (yield self.load)
 
 
+@dataclass(frozen=True, slots=True)
+class Headroom:
+    """Yielded by a flow that sizes its requests: how many it may send at once right now.
+
+    The running client answers with what its limiter lets through without waiting (the bucket's room, one
+    slot kept as headroom) capped by ``max_concurrency``, so a read can spread over more, smaller requests
+    while the bucket is full. An executor that knows no limiter runs :meth:`as_flow`: ``1``, which keeps
+    the fewest, fullest requests.
+    """
+
+    def as_flow(self) -> Generator[Any, Any, int]:
+        """No limiter known: one request at a time."""
+        return 1
+        yield  # pragma: no cover  (makes this a generator)
+
+
 @runtime_checkable
 class Composite(Protocol):
     """A step that is itself a flow (a :class:`~bitrix24_toolkit.protocol.batch.Batch`): run it in place."""
@@ -153,7 +173,7 @@ class Composite(Protocol):
 
 
 #: What a flow may yield: a call, calls to run concurrently, or a composite step such as a batch.
-Step: TypeAlias = "Call[Any] | Parallel | KnownFields | Composite"
+Step: TypeAlias = "Call[Any] | Parallel | KnownFields | Headroom | Composite"
 #: A multi-step operation: yields steps, receives each step's value, returns ``T``.
 Flow: TypeAlias = Generator[Step, Any, T]
 
@@ -168,7 +188,9 @@ class Emit(Generic[T_co]):
 
 
 #: A flow that streams: yields calls (receiving their values) and ``Emit`` batches of items for the caller.
-Stream: TypeAlias = Generator["Call[Any] | Parallel | KnownFields | Composite | Emit[T]", Any, None]
+Stream: TypeAlias = Generator[
+    "Call[Any] | Parallel | KnownFields | Headroom | Composite | Emit[T]", Any, None
+]
 
 
 class Pump(Generic[T]):
@@ -222,21 +244,34 @@ class Pump(Generic[T]):
 
 
 def drive_flow(flow: Flow[T], execute: Callable[[Step], Any]) -> T:
-    """Pump a flow with a synchronous executor; errors of a call are thrown into the flow."""
+    """Pump a flow with a synchronous executor; errors of a call are thrown into the flow.
+
+    Any other exception (an interrupt, a bug in the executor) closes the flow on its way out, so the
+    flow's ``finally`` blocks (a database closed, a lock released) run at once, not at garbage collection.
+    """
     pump = Pump(flow)
-    for step in pump:
-        pump.answer(execute, step)
+    try:
+        for step in pump:
+            pump.answer(execute, step)
+    except BaseException:
+        pump.close()
+        raise
     return pump.result  # type: ignore[return-value]
 
 
 async def drive_flow_async(flow: Flow[T], execute: Callable[[Step], Awaitable[Any]]) -> T:
-    """Pump a flow with an asynchronous executor; errors of a call are thrown into the flow."""
+    """Pump a flow with an asynchronous executor; errors of a call are thrown into the flow (any other
+    exception, a cancellation included, closes the flow on its way out, as :func:`drive_flow` does)."""
     pump = Pump(flow)
-    for step in pump:
-        try:
-            pump.reply(await execute(step))
-        except Bitrix24Error as exc:
-            pump.fail(exc)
+    try:
+        for step in pump:
+            try:
+                pump.reply(await execute(step))
+            except Bitrix24Error as exc:
+                pump.fail(exc)
+    except BaseException:
+        pump.close()
+        raise
     return pump.result  # type: ignore[return-value]
 
 

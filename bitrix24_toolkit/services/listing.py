@@ -32,13 +32,18 @@ Row = Mapping[str, Any]
 
 
 def page_parser(
-    parse_row: Callable[[Row], R], *, wrapper: str | None = None
+    parse_row: Callable[[Row], R], *, wrapper: str | None = None, model: type[R] | None = None
 ) -> Callable[[APIResponse], Page[R]]:
-    """A parser of list answers into a typed :class:`Page` (``wrapper``: ``items`` for ``crm.item.list``)."""
+    """A parser of list answers into a typed :class:`Page` (``wrapper``: ``items`` for ``crm.item.list``;
+    ``model``: rows the engine already read from the bytes into ``model`` pass as they are)."""
 
     def parse(response: APIResponse) -> Page[R]:
-        rows = rows_of(response.result, wrapper)
-        return Page(items=[parse_row(row) for row in rows], total=response.total, next=response.next)
+        result = response.result
+        if model is not None and isinstance(result, list) and all(type(row) is model for row in result):
+            items: list[R] = result
+        else:
+            items = [parse_row(row) for row in rows_of(result, wrapper)]
+        return Page(items=items, total=response.total, next=response.next)
 
     return parse
 
@@ -79,6 +84,7 @@ def stream_rows(
     raw: bool = False,
     progress: bool = False,
     checks: Callable[[], Generator[Any, Any, None]] | None = None,
+    model: type[R] | None = None,
 ) -> Stream[Any]:
     """Every row of a list method, streamed: keyset by ``id_field`` unless ordered otherwise, offset pages
     when the rows have no id (``id_field=None``); ``raw=True`` gives the portal's dicts unparsed;
@@ -95,6 +101,7 @@ def stream_rows(
                 limit=limit,
                 raw=raw,
                 progress=progress,
+                model=model,
             ),
         )
     by_offset = id_field is None
@@ -111,11 +118,16 @@ def stream_rows(
             by_offset=by_offset,
         )
     else:
-        parse = page_parser(parse_row, wrapper=wrapper)
+        parse = page_parser(parse_row, wrapper=wrapper, model=model if wrapper is None else None)
+
+        def parse_rows(response: APIResponse) -> list[R]:
+            return parse(response).items
+
+        parse_rows.rows_model = model if wrapper is None else None  # type: ignore[attr-defined]
         rows = iterate(
             method,
             params,
-            lambda response: parse(response).items,
+            parse_rows,
             _model_id if not by_offset else (lambda row: None),
             id_field=id_field or "ID",
             limit=limit,
@@ -262,7 +274,12 @@ class ListFamily(Generic[R]):
             raw=raw,
             progress=progress,
             checks=self._checks(params) if check else None,
+            model=self._rows_model(),
         )
+
+    def _rows_model(self) -> type[R] | None:
+        """The model rows parse into as they are (``None``: this service's ``_parse_row`` does more)."""
+        return self.model if type(self)._parse_row is ListFamily._parse_row else None
 
     @overload
     def list_all(

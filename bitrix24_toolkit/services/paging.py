@@ -4,7 +4,9 @@ Ordered by id (or not ordered), the planner reads by **keyset**: no COUNT past t
 OFFSET, which is what makes large reads cheap on a real portal (reference 3):
 
 1. one ``batch`` request probes the list: the first page (with the total) and the highest id;
-2. the id span left is split into ranges sized to fill one ``batch`` request (50 pages of 50 rows) each;
+2. the id span left is split into ranges, each read by one ``batch`` request of up to 50 pages of 50 rows:
+   the fewest full requests, or, while the limiter's bucket has room, up to half of that room in smaller
+   requests (at least 10 pages each) that the portal serves side by side;
 3. each range is read by a chain of pages inside one request, page *k* asking for ids above the last id of
    page *k-1* (``$result[p(k-1)][49][ID]``) and not above the range's end; the ranges go in parallel;
 4. a short page ends its range; a range read only partly (denser than estimated) goes on in a later round.
@@ -23,7 +25,7 @@ from typing import Any, Final, TypeVar
 
 from ..errors import InvalidInputError
 from ..protocol.batch import MAX_BATCH, Batch, BatchChunk, Outcome, Ref
-from ..protocol.call import Call, Emit, Parallel, Stream
+from ..protocol.call import Call, Emit, Headroom, Parallel, Stream
 from ..protocol.envelope import APIResponse
 from ..protocol.rows import rows_of
 from .common import split_operator
@@ -32,12 +34,19 @@ __all__ = ["PAGE_SIZE", "STREAM_WINDOW_ROWS", "iterate", "raw_row_id", "raw_rows
 
 T = TypeVar("T")
 PAGE_SIZE: Final = 50
+#: The fewest pages one request of a spread read chains (smaller requests cost more than they save).
+MIN_CHAIN: Final = 10
 #: A runaway guard: more rounds than this means the portal keeps inventing rows.
 _MAX_ROUNDS: Final = 100_000
 #: The most rows read ahead of the consumer (5 full ``batch`` requests): a stream of a million rows holds
 #: no more than this plus the page being consumed, and asks for more only when the consumer has taken them.
 #: A read of at most twice this many rows goes in one round (so what any stream holds stays under that).
 STREAM_WINDOW_ROWS: Final = 12_500
+
+
+def _model(parse_rows: Callable[[APIResponse], Any]) -> type[Any] | None:
+    """The model a rows parser reads pages into as they are (``rows_model``, set by ``stream_rows``)."""
+    return getattr(parse_rows, "rows_model", None)
 
 
 def _keyset_ok(order: Mapping[str, str] | None, id_field: str) -> bool:
@@ -166,8 +175,11 @@ def _keyset(
         remaining = min(remaining, limit - emitted)
     density = remaining / (end_id - start_id)
     pages = math.ceil(remaining / PAGE_SIZE)
-    per_range = MAX_BATCH  # full ranges: the fewest requests, so reads that follow find the bucket full
-    count = max(1, math.ceil(pages / per_range))
+    # full ranges (50 pages a request) are the fewest requests; while the bucket has room, the read spreads
+    # over up to half of it, each request chaining fewer pages, so the portal serves them side by side
+    room: int = yield Headroom()
+    count = max(1, math.ceil(pages / MAX_BATCH), min(room // 2, math.ceil(pages / MIN_CHAIN)))
+    per_range = math.ceil(pages / count)
     span = end_id - start_id
     ranges = [_Range(start_id + span * i // count, start_id + span * (i + 1) // count) for i in range(count)]
     # keys the planner owns: the user's own bounds on the id are already honoured by the probe
@@ -223,7 +235,12 @@ def _chain(
         page_filter = {**flt, ">" + id_field: lower, "<=" + id_field: rng.upper}
         params = {**base, "filter": page_filter, "order": {id_field: "ASC"}, "start": -1}
         # each page is parsed as its answer arrives (in the sender's worker), so the raw rows are freed early
-        calls.append((f"p{index}", Call(method, params, parse=parse_rows, read_only=True)))
+        calls.append(
+            (
+                f"p{index}",
+                Call(method, params, parse=parse_rows, read_only=True, rows_model=_model(parse_rows)),
+            )
+        )
     return BatchChunk(calls)
 
 
@@ -299,7 +316,13 @@ def _offset(
     for at in range(0, len(starts), step):
         pages: list[Outcome[list[T]]] = yield Batch(
             [
-                Call(method, {**params, "start": s}, parse=parse_rows, read_only=True)
+                Call(
+                    method,
+                    {**params, "start": s},
+                    parse=parse_rows,
+                    read_only=True,
+                    rows_model=_model(parse_rows),
+                )
                 for s in starts[at : at + step]
             ]
         )

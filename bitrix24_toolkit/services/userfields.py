@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 from ..errors import InvalidInputError
 from ..models.userfield import UserField
+from ..protocol.batch import Batch, Outcome
 from ..protocol.call import Call, Flow
 from ..protocol.envelope import APIResponse
 from .common import dump_fields, ensure_id, parse_bool, parse_int_result, translate_filter, translate_order
@@ -31,6 +32,8 @@ __all__ = [
 
 _PREFIX = "UF_CRM_"
 _MAX_NAME = 50
+#: fields a page of ``*.userfield.list`` holds (crm-deal-userfield-list.md)
+_PAGE = 50
 _NAME = re.compile(r"^[A-Za-z0-9_]+$")
 #: set when the field is created; the portal ignores them on update
 _FIXED = ("FIELD_NAME", "USER_TYPE_ID", "MULTIPLE", "ENTITY_ID")
@@ -52,6 +55,10 @@ def check_field_name(name: Any) -> str:
             f"FIELD_NAME {name!r} becomes {text!r}, longer than {_MAX_NAME} characters", field="FIELD_NAME"
         )
     return text
+
+
+def _raw(response: APIResponse) -> APIResponse:
+    return response
 
 
 def _fields(response: APIResponse) -> list[UserField]:
@@ -88,8 +95,8 @@ class UserFieldsBase:
         filter: Mapping[str, Any] | None = None,
         order: Mapping[str, str] | None = None,
         lang: str | None = None,
-    ) -> Call[builtins.list[UserField]]:
-        """Every matching field in one answer, labels as strings of ``lang`` ({rest}.list)."""
+    ) -> Flow[builtins.list[UserField]]:
+        """Every matching field (all pages of 50), labels as strings of ``lang`` ({rest}.list)."""
         params: dict[str, Any] = {}
         flt = translate_filter(UserField, filter) or {}
         if lang is not None:
@@ -98,7 +105,22 @@ class UserFieldsBase:
             params["filter"] = flt
         if order is not None:
             params["order"] = translate_order(UserField, order)
-        return Call(f"{self.rest_name}.list", params, parse=_fields, read_only=True)
+        first: APIResponse = yield Call(f"{self.rest_name}.list", params, parse=_raw, read_only=True)
+        fields = _fields(first)
+        if first.next is not None and first.total:
+            rest: builtins.list[Outcome[builtins.list[UserField]]] = yield Batch(
+                [
+                    Call(f"{self.rest_name}.list", {**params, "start": start}, parse=_fields, read_only=True)
+                    for start in range(first.next, first.total, _PAGE)
+                ]
+            )
+            seen = {field.id for field in fields}
+            for outcome in rest:
+                for field in outcome.unwrap():  # a field added meanwhile shifts the pages: never twice
+                    if field.id is None or field.id not in seen:
+                        seen.add(field.id)
+                        fields.append(field)
+        return fields
 
     def update(self, id: int, fields: UserField | Mapping[str, Any]) -> Call[bool]:
         """Change labels, flags, settings or enumeration items (not name or type) ({rest}.update)."""

@@ -72,6 +72,6 @@ def test_targets_compare_with_the_peers() -> None:
     ]
     verdicts = {(t.task, t.text): t.met for t in check_targets(results)}
     assert verdicts[("a", "wall <= 0.8x fast")] is True
-    assert verdicts[("a", "requests <= fast")] is True
+    assert verdicts[("a", "requests within the burst (50)")] is True
     assert verdicts[("e", "completes, no 429")] is False
     assert verdicts[("e", "wall <= 0.3x b24pysdk")] is False

@@ -137,6 +137,17 @@ def test_list_plain_labels_filter_and_order(state: PortalState) -> None:
     assert next(row["FIELD_NAME"] for row in desc) == "UF_CRM_B"
 
 
+def test_list_pages_by_50_with_start(state: PortalState) -> None:
+    """crm-deal-userfield-list.md: "returns a single page (max 50 records)"; ``start`` pages on."""
+    for number in range(51):
+        ok(state, "crm.deal.userfield.add", fields={"FIELD_NAME": f"F{number}", "USER_TYPE_ID": "string"})
+    _status, first = call(state, "crm.deal.userfield.list", order={"ID": "ASC"})
+    assert (len(first["result"]), first["total"], first["next"]) == (50, 51, 50)
+    _status, second = call(state, "crm.deal.userfield.list", order={"ID": "ASC"}, start=50)
+    assert [row["FIELD_NAME"] for row in second["result"]] == ["UF_CRM_F50"]
+    assert "next" not in second
+
+
 def test_update_ignores_immutable_keys(state: PortalState) -> None:
     field_id = ok(state, "crm.company.userfield.add", fields=HOLDING)
     changes = {

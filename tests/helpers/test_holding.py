@@ -202,7 +202,8 @@ async def test_holding_totals_match_the_raw_deals(demo_client: Any, demo: Emulat
 
 def test_ten_thousand_companies_cost_five_requests() -> None:
     emu = Emulator(limits="off")
-    with emu.client() as b24:
+    # max_concurrency=4 leaves the read no room to spread over (services/paging.py): the fewest requests
+    with emu.client(max_concurrency=4) as b24:
         ensure_parent_field(b24)
         emu.call("crm.company.add", {"fields": {"TITLE": "template"}})
         table = emu.state.table("company")

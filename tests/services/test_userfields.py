@@ -132,3 +132,20 @@ async def test_bad_arguments_fail_before_any_request(client: Any, emu: Emulator)
     with pytest.raises(errors.InvalidInputError, match="MULTIPLE"):
         await client.crm.deal.userfield.update(3, UserField(multiple=True))
     assert not emu.stats.calls
+
+
+@pytest.mark.parametrize("count", [49, 50, 51, 130])
+def test_list_reads_every_page(count: int) -> None:
+    """The portal answers 50 fields a page (crm-deal-userfield-list.md): list() reads them all, each once,
+    the pages after the first in one batch request."""
+    emu = Emulator(limits="off")
+    for number in range(count):
+        status, payload = emu.call(
+            "crm.deal.userfield.add", {"fields": {"FIELD_NAME": f"F{number:03d}", "USER_TYPE_ID": "string"}}
+        )
+        assert status == 200, payload
+    emu.reset_stats()
+    with emu.client() as b24:
+        fields = b24.crm.deal.userfield.list(order={"id": "ASC"})
+    assert [f.field_name for f in fields] == [f"UF_CRM_F{n:03d}" for n in range(count)]
+    assert emu.stats.requests == (1 if count <= 50 else 2)

@@ -40,7 +40,45 @@ def test_every_row_once_in_order(count: int) -> None:
     assert [d.title for d in rows[:1]] == [f"Deal {i}" for i in ids[:1]]
     assert emu.stats.rows_skipped == 0  # no OFFSET anywhere
     assert emu.stats.rows_counted <= count  # one COUNT, in the probe
-    assert emu.stats.requests <= 1 + (count + 2499) // 2500 + 1
+    assert emu.stats.requests <= 1 + _spread(count, room=50) + 1
+
+
+def _pages(count: int) -> int:
+    """Pages left after the probe's first page."""
+    return max(0, -(-(count - 50) // 50))
+
+
+def _spread(count: int, *, room: int) -> int:
+    """Requests after the probe: the fewest full ones, or up to half the room (10+ pages each)."""
+    pages = _pages(count)
+    if pages == 0:
+        return 0
+    return max(-(-pages // 50), min(room // 2, -(-pages // 10)))
+
+
+@pytest.mark.parametrize(("concurrency", "ranges"), [(1, 3), (8, 4), (50, 13)])
+def test_a_read_spreads_over_the_room_it_has(concurrency: int, ranges: int) -> None:
+    """6,500 rows (129 pages after the probe): 3 full requests with one slot, up to half the room else."""
+    emu = Emulator(limits="off")
+    ids = clone_deals(emu, 6_500)
+    with emu.client(max_concurrency=concurrency) as b24:
+        rows = b24.crm.deal.list_all(select=["ID"])
+    assert [d.id for d in rows] == ids
+    assert emu.stats.calls["batch"] in (1 + ranges, 2 + ranges)  # a dense range may need one more round
+
+
+def test_a_drained_bucket_gets_the_fewest_full_requests() -> None:
+    """With the standard bucket nearly spent, the read does not spread: 3 full requests, not 13."""
+    clock = ManualClock()
+    emu = Emulator(limits="off")
+    ids = clone_deals(emu, 6_500)
+    limiter = Limiter.plan("standard", clock=clock)
+    for _ in range(46):
+        limiter.reserve()
+    with emu.client(limits=limiter) as b24:
+        rows = b24.crm.deal.list_all(select=["ID"])
+    assert [d.id for d in rows] == ids
+    assert emu.stats.calls["batch"] in (4, 5)
 
 
 @pytest.mark.parametrize("count", [0, 51, 2501])

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from collections.abc import Sequence
 from typing import Any
 
-from ...errors import InvalidInputError, short_repr
+from ...errors import InvalidInputError, MethodNotFoundError, PermissionDeniedError, short_repr
 from ...protocol.call import Flow
 from ..base import helper
-from ._entities import ENTITIES, PRODUCT_OWNERS, Options, entity_flow
+from ._entities import ENTITIES, PRODUCT_OWNERS, Options, entity_flow, reread_flows
 from ._gather import gather
 from ._includes import (
     categories_flow,
@@ -33,6 +34,9 @@ INCLUDES = ("stagehistory", "activities", "productrows", "statuses", "categories
 _TYPE_IDS = {"lead": 1, "deal": 2}
 
 
+_SINGULAR = {"entities": "entity", "include": "include"}
+
+
 def _names(value: Any, known: Sequence[str], what: str) -> list[str]:
     if isinstance(value, str):
         value = [value]
@@ -42,8 +46,7 @@ def _names(value: Any, known: Sequence[str], what: str) -> list[str]:
     for name in value:
         if not isinstance(name, str) or name.lower() not in known:
             raise InvalidInputError(
-                f"unknown {what[:-1] if what.endswith('s') else what} {short_repr(name)}: "
-                f"choose from {', '.join(known)}",
+                f"unknown {_SINGULAR.get(what, what)} {short_repr(name)}: choose from {', '.join(known)}",
                 field=what,
             )
         if name.lower() not in out:
@@ -68,14 +71,35 @@ def _check_schema(schema: object) -> str | None:
     return schema
 
 
-def _entity_then_products(db: Database, entity: str, options: Options) -> Flow[list[EntityReport]]:
-    report = yield from entity_flow(db, entity, options)
+def _entity_then_products(
+    db: Database, entity: str, options: Options, skipped: dict[str, str]
+) -> Flow[list[EntityReport]]:
+    """The entity's pass; its product rows are read once its rows are written, beside its deletion check
+    (left out, and named in ``skipped``, when the portal does not offer them)."""
+    owner = PRODUCT_OWNERS.get(entity) if options.product_rows else None
+    done: list[tuple[int, int]] = []
+
+    def products(owner_type: str) -> Flow[None]:
+        rows = yield from _optional("productrows", product_rows_flow(db, owner_type), skipped)
+        if rows != []:
+            done.append(rows)
+
+    then = (lambda: products(owner)) if owner is not None else None
+    report = yield from entity_flow(db, entity, options, then)
     reports = [report]
-    owner = PRODUCT_OWNERS.get(entity)
-    if options.product_rows and owner is not None:
-        read, owners = yield from product_rows_flow(db, owner)
-        reports.append(EntityReport(f"product_row:{owner}", report.mode, read, owners))
+    if owner is not None and done:
+        reports.append(EntityReport(f"product_row:{owner}", report.mode, *done[0]))
     return reports
+
+
+def _optional(include: str, flow: Flow[Any], skipped: dict[str, str]) -> Flow[Any]:
+    """An include the portal does not offer (no such method, no scope or right for it) is left out and
+    named in ``skipped``; the entities and every other include go on."""
+    try:
+        return (yield from flow)
+    except (MethodNotFoundError, PermissionDeniedError) as exc:
+        skipped[include] = f"{exc.code or type(exc).__name__}: {exc.method or 'the method'}"
+        return []
 
 
 @helper
@@ -119,22 +143,35 @@ def export(
             "users": "users",
         }
         ensure_include_tables(db, {tables[name] for name in extras if name in tables})
-        names = [*chosen, *(["activity"] if "activities" in extras else [])]
-        flows: list[Flow[Any]] = [_entity_then_products(db, name, options) for name in names]
+        skipped: dict[str, str] = {}
+        flows: list[Flow[Any]] = [_entity_then_products(db, name, options, skipped) for name in chosen]
+        if "activities" in extras:
+            activities = _entity_then_products(db, "activity", options, skipped)
+            flows.append(_optional("activities", activities, skipped))
         if "stagehistory" in extras:
-            flows += [stage_history_flow(db, _TYPE_IDS[e], now, full) for e in chosen if e in _TYPE_IDS]
+            flows += [
+                _optional("stagehistory", stage_history_flow(db, _TYPE_IDS[e], now, full), skipped)
+                for e in chosen
+                if e in _TYPE_IDS
+            ]
         if "statuses" in extras:
-            flows.append(statuses_flow(db))
+            flows.append(_optional("statuses", statuses_flow(db), skipped))
         funnels = [_TYPE_IDS[e] for e in chosen if e == "deal"]
         if "categories" in extras and funnels:
-            flows.append(categories_flow(db, funnels))
+            flows.append(_optional("categories", categories_flow(db, funnels), skipped))
         if "users" in extras:
-            flows.append(users_flow(db))
+            flows.append(_optional("users", users_flow(db), skipped))
         results = yield from gather(flows)
+        reread = reread_flows(db, options)  # rows that pointed at a deleted company or contact
+        again = dict(zip(reread, (yield from gather(list(reread.values()))), strict=True)) if reread else {}
     finally:
         db.close()
     reports: dict[str, EntityReport] = {}
     for result in results:
         for report in result if isinstance(result, list) else [result]:
             reports[report.entity] = report
-    return ExportReport(reports, round(time.monotonic() - started, 3), parsed.shown)
+    for name, count in again.items():
+        if name in reports:
+            done = reports[name]
+            reports[name] = dataclasses.replace(done, read=done.read + count, written=done.written + count)
+    return ExportReport(reports, round(time.monotonic() - started, 3), parsed.shown, skipped)

@@ -14,8 +14,8 @@ from ...protocol.envelope import APIResponse
 from ...protocol.rows import rows_of
 from ...services.listing import stream_rows
 from ._report import EntityReport
-from ._state import SyncState, read_state, write_state
-from ._targets import Database
+from ._state import SyncState, pass_mode, read_state, write_state
+from ._targets import Database, ident
 from ._values import convert, parse_moment, to_bool, to_int, to_text
 
 __all__ = [
@@ -41,13 +41,15 @@ _TABLES = {
     "discount_sum NUMERIC(18,2), tax_rate NUMERIC(18,4), tax_included BOOLEAN, measure_code INTEGER, "
     "measure_name TEXT, sort INTEGER",
     "status": "entity_id TEXT, status_id TEXT, name TEXT, sort INTEGER, semantics TEXT, category_id BIGINT, "
-    "color TEXT, PRIMARY KEY (entity_id, status_id)",
+    "color TEXT, id BIGINT, PRIMARY KEY (entity_id, status_id)",
     "category": "entity_type_id INTEGER, id BIGINT, name TEXT, sort INTEGER, is_default BOOLEAN, "
     "PRIMARY KEY (entity_type_id, id)",
     "users": "id BIGINT PRIMARY KEY, active BOOLEAN, name TEXT, last_name TEXT, second_name TEXT, "
     "email TEXT, "
     "work_position TEXT, departments TEXT",
 }
+#: columns added to an include table after its first version (older databases get them on the next run)
+_ADDED = {"status": [("id", "BIGINT")]}
 _INDEXES = {"stage_history": [["owner_id"], ["created_time"]], "product_row": [["owner_type", "owner_id"]]}
 
 
@@ -56,6 +58,9 @@ def ensure_include_tables(db: Database, names: set[str]) -> None:
     with db.transaction():
         for name in names:
             db.execute(f"CREATE TABLE IF NOT EXISTS {db.table(name)} ({_TABLES[name]})")
+            for column, sql_type in _ADDED.get(name, []):  # columns later versions added
+                if column not in db.columns(name):
+                    db.execute(f"ALTER TABLE {db.table(name)} ADD COLUMN {ident(column)} {sql_type}")
             for columns in _INDEXES.get(name, []):
                 db.index(name, columns)
 
@@ -66,14 +71,24 @@ def _raw(response: APIResponse) -> APIResponse:
 
 # ------------------------------------------------------------------------------------ stage history
 def stage_history_flow(db: Database, entity_type_id: int, now: dt.datetime, full: bool) -> Flow[EntityReport]:
-    """New stage changes of one entity type, by ``>ID`` the largest stored id (crm.stagehistory.list)."""
+    """New stage changes of one entity type, by ``>ID`` the largest stored id (crm.stagehistory.list).
+
+    Like an entity table's pass: ``full`` on the first load (or ``full=True``, from id 0), ``resumed``
+    when an interrupted pass goes on from its cursor, ``incremental`` after a finished one; ``_sync``
+    holds the pass's phase and cursor (the largest id committed) until it is done."""
     key = f"stage_history:{entity_type_id}"
-    state = read_state(db, key) or SyncState(key)
-    stored = db.scalar(
-        f"SELECT MAX(id) FROM {db.table('stage_history')} WHERE entity_type_id = ?", [entity_type_id]
-    )
-    after = 0 if full else int(stored or 0)
-    mode = "full" if after == 0 else "incremental"
+    state = read_state(db, key)
+    mode, phase, fresh = pass_mode(state, full)
+    if fresh or state is None:
+        stored = db.scalar(
+            f"SELECT MAX(id) FROM {db.table('stage_history')} WHERE entity_type_id = ?", [entity_type_id]
+        )
+        after = 0 if phase == "full" else int(stored or 0)
+        state = (state or SyncState(key)).but(phase=phase, cursor=after, last_run_at=now)
+        with db.transaction():
+            write_state(db, state)
+    after = state.cursor
+    current = [state]
     counts = {"read": 0, "written": 0}
     columns = [
         "id",
@@ -109,7 +124,8 @@ def stage_history_flow(db: Database, entity_type_id: int, now: dt.datetime, full
             return
         with db.transaction():
             counts["written"] += db.upsert("stage_history", columns, ["entity_type_id", "id"], rows)
-            write_state(db, state.but(phase="incremental", cursor=max(r[0] for r in rows), last_run_at=now))
+            current[0] = current[0].but(cursor=max(current[0].cursor, *(r[0] for r in rows)))
+            write_state(db, current[0])
 
     stream = stream_rows(
         "crm.stagehistory.list",
@@ -125,12 +141,12 @@ def stage_history_flow(db: Database, entity_type_id: int, now: dt.datetime, full
     with db.transaction():
         write_state(
             db,
-            state.but(
+            current[0].but(
                 phase="done",
                 cursor=0,
                 rows=int(total or 0),
                 last_run_at=now,
-                last_full_at=now if mode == "full" else state.last_full_at,
+                last_full_at=now if phase == "full" else state.last_full_at,
             ),
         )
     return EntityReport(key, mode, counts["read"], counts["written"])  # type: ignore[arg-type]
@@ -218,6 +234,9 @@ def statuses_flow(db: Database) -> Flow[EntityReport]:
     """Every directory entry: lead statuses, deal stages, sources, types (crm.status.list)."""
     response: APIResponse = yield Call("crm.status.list", {}, parse=_raw, read_only=True)
     rows = rows_of(response.result)
+    while response.next is not None and rows:  # pages of 50, should the portal page the directory
+        response = yield Call("crm.status.list", {"start": response.next}, parse=_raw, read_only=True)
+        rows += rows_of(response.result)
     values = []
     for row in rows:
         extra: Mapping[str, Any] = row["EXTRA"] if isinstance(row.get("EXTRA"), Mapping) else {}
@@ -230,12 +249,13 @@ def statuses_flow(db: Database) -> Flow[EntityReport]:
                 to_text(row.get("SEMANTICS") or extra.get("SEMANTICS")),
                 to_int(row.get("CATEGORY_ID")),
                 to_text(row.get("COLOR") or extra.get("COLOR")),
+                to_int(row.get("ID")),
             ]
         )
     written = _replace(
         db,
         "status",
-        ["entity_id", "status_id", "name", "sort", "semantics", "category_id", "color"],
+        ["entity_id", "status_id", "name", "sort", "semantics", "category_id", "color", "id"],
         ["entity_id", "status_id"],
         [v for v in values if v[0] and v[1]],
     )

@@ -41,6 +41,8 @@ class ExportReport:
     entities: dict[str, EntityReport] = field(default_factory=dict)
     seconds: float = 0.0
     target: str = ""
+    #: includes the portal does not offer this client (no such method, no scope or right), with the error
+    skipped: dict[str, str] = field(default_factory=dict)
 
     def rows(self) -> list[list[str]]:
         """The table the CLI prints: one row per table."""
@@ -66,4 +68,5 @@ class ExportReport:
             lines.append(
                 "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
             )
+        lines += [f"skipped {name}: {reason}" for name, reason in self.skipped.items()]
         return "\n".join(lines)

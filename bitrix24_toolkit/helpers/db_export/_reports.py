@@ -27,6 +27,8 @@ from ...services.directory import deal_stage_directory, ensure_category_id
 from ..funnel._funnel import Codes, Ids, _deal_filter
 from ..funnel._report import FunnelSnapshot, LeadFunnel, Stage
 from ..funnel._stats import LeadTally, Period, StageTally, lead_stats_of, snapshot_of
+from ._pgurl import without_secrets
+from ._state import OFFSET_KEY as _OFFSET_KEY
 from ._targets import _driver, ident, parse_target
 
 __all__ = ["db_funnel_snapshot", "db_lead_funnel"]
@@ -97,9 +99,28 @@ class Db:
             self._tables = {str(r[0]) for r in rows}
         return [t for t in tables if t not in self._tables]
 
+    def has_column(self, table: str, column: str) -> bool:
+        """Whether ``table`` (in the schema) has ``column`` (a database an older export wrote may not)."""
+        schema = "?" if self.schema else "current_schema()"
+        rows = self.query(
+            "SELECT 1 FROM information_schema.columns WHERE table_catalog = current_database() "
+            f"AND table_schema = {schema} AND table_name = ? AND column_name = ?",
+            [*([self.schema] if self.schema else []), table, column],
+        )
+        return bool(rows)
+
     def portal_tz(self) -> dt.tzinfo | None:
-        """The portal's timezone as the export recorded it (``None``: not recorded)."""
-        return None
+        """The portal's UTC offset as the export recorded it in ``_meta`` from the portal's own
+        DATE_MODIFY values (``None``: not recorded, or not a readable offset)."""
+        if self.missing("_meta"):
+            return None
+        rows = self.query(f'SELECT "value" FROM {self.table("_meta")} WHERE "key" = ?', [_OFFSET_KEY])
+        if not rows or not isinstance(rows[0][0], str):
+            return None
+        try:
+            return parse_tz(rows[0][0])
+        except InvalidInputError:
+            return None
 
 
 def _connect(url: str) -> Db:
@@ -112,12 +133,21 @@ def _connect(url: str) -> Db:
                 f"no DuckDB database at {target.location!r}: run helpers.export(b24, {target.shown!r}) first",
                 field="target",
             )
-        return Db(driver.connect(target.location), "duckdb", None, target.shown)
+        try:
+            return Db(driver.connect(target.location), "duckdb", None, target.shown)
+        except driver.Error as exc:  # another process holds the file's lock (an export running)
+            message = " ".join(str(exc).split())
+        raise InvalidInputError(
+            f"cannot open the DuckDB file of {target.shown} (an export still running?): {message}",
+            field="target",
+        )
     try:
         conn = driver.connect(target.location, autocommit=True)
-    except driver.Error as exc:  # libpq names host and user, never the password
-        raise InvalidInputError(f"cannot connect to {target.shown}: {exc}", field="target") from None
-    return Db(conn, "postgresql", None, target.shown)
+    except driver.Error as exc:  # libpq may quote the URL it was given, password and all
+        message = without_secrets(str(exc), target.secrets)
+    else:
+        return Db(conn, "postgresql", None, target.shown)
+    raise InvalidInputError(f"cannot connect to {target.shown}: {message}", field="target")
 
 
 @contextmanager
@@ -223,9 +253,10 @@ def _checked(flt: dict[str, Any], tz: dt.tzinfo | str | None) -> dt.tzinfo | Non
 
 def _stages(db: Db, directory: str) -> list[Stage]:
     """A stage directory of the ``status`` table as the live helper reads it (``stage_of``)."""
+    by_id = "id, " if db.has_column("status", "id") else ""  # the portal's order: SORT, then ID
     rows = db.query(
         f"SELECT status_id, name, sort, semantics, color FROM {db.table('status')} "
-        "WHERE entity_id = ? ORDER BY coalesce(sort, 0), status_id",
+        f"WHERE entity_id = ? ORDER BY coalesce(sort, 0), {by_id}status_id",
         [directory],
     )
     return [
@@ -285,8 +316,8 @@ def db_funnel_snapshot(
     no REST method).
 
     ``target``: the export's URL (``duckdb:///crm.duckdb``, ``postgresql://...``) or an open DuckDB /
-    psycopg connection. ``tz``: the portal's timezone for date (or naive) ``period`` bounds when the
-    export did not record it.
+    psycopg connection. ``tz``: the portal's timezone for date (or naive) ``period`` bounds; by default
+    the UTC offset the export recorded (``_meta``, from the portal's DATE_MODIFY values).
     """
     category_id = ensure_category_id(category_id)
     flt, chosen = _deal_filter(category_id, period, responsible, source)

@@ -1,20 +1,41 @@
 """Tables from the portal's ``*.fields``: a column per field, child tables for multiple values, drift.
 
-A new field adds a column (``ALTER TABLE ... ADD COLUMN``); a field the portal no longer describes keeps
-its column and gets ``removed_at`` in ``_fields``; one that comes back has it cleared.
+Column names: :mod:`._columns`. Drift, before the rows of the run are written, in one transaction:
+
+- a new field adds a column (``ALTER TABLE ... ADD COLUMN``);
+- a field the portal no longer describes keeps its column and values (their history) and gets
+  ``removed_at`` in ``_fields``;
+- a custom field deleted on the portal and added again (a new id in ``crm.<entity>.userfield.list``; without
+  ids: back after ``removed_at``, or another type) lost its values on the portal: its column is emptied (a
+  column of another type is re-typed, empty) and its child rows are deleted;
+- a field the portal kept whose storage changed (the column's type, the column, single/multiple, back after
+  ``removed_at`` with the same id), or a standard field new to a table with rows, would leave rows that the
+  run does not read wrong: its column is re-typed (empty) and the entity's ``_sync`` row is deleted in the
+  same transaction, so this run (or the next, after a kill) reads every row again (``reread``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from ._columns import assign_columns, column_of, column_parts
+from ._drift import Changes, Stored, drift, drop_duckdb_indexes, restore_indexes, stored_fields
 from ._targets import Database, ident
+from ._values import child_rows, clean_text, row_values
 
-__all__ = ["Column", "EntitySchema", "ensure_meta_tables", "plan_schema", "sql_type_of", "sync_schema"]
+__all__ = [
+    "Column",
+    "EntitySchema",
+    "child_rows",
+    "ensure_meta_tables",
+    "plan_schema",
+    "row_values",
+    "sql_type_of",
+    "sync_schema",
+]
 
 _BIGINT_TYPES = frozenset(
     {
@@ -57,12 +78,6 @@ def sql_type_of(code: str, kind: str) -> str:
     return "TEXT"
 
 
-def column_of(code: str) -> str:
-    """The column name of a field code: lowercased, anything but letters, digits and ``_`` as ``_``."""
-    name = re.sub(r"[^a-z0-9_]", "_", code.lower())
-    return name if re.match(r"^[a-z_]", name) else f"f_{name}"
-
-
 @dataclass(frozen=True)
 class Column:
     """One column of an entity table: the field it holds and which part of it (``currency`` of money)."""
@@ -75,16 +90,18 @@ class Column:
 
 @dataclass(frozen=True)
 class FieldRow:
-    """A row of ``_fields``."""
+    """A row of ``_fields`` (``column`` is ``None`` for a multiple field or a multifield)."""
 
     code: str
-    column: str
+    column: str | None
     type: str
     sql_type: str
     title: str | None
     label: str | None
     is_custom: bool
     is_multiple: bool
+    #: the custom field's id (``crm.<entity>.userfield.list``), when the portal told it
+    field_id: int | None = None
 
 
 @dataclass
@@ -100,6 +117,8 @@ class EntitySchema:
     modified: str
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    #: the schema change emptied values the portal still has: this pass must read every row (full)
+    reread: bool = False
 
     @property
     def select(self) -> list[str]:
@@ -114,7 +133,7 @@ class EntitySchema:
 
 def _label(code: str, info: Mapping[str, Any]) -> tuple[str | None, str | None, bool]:
     title = info.get("title")
-    title_text = str(title) if title not in (None, "") else None
+    title_text = clean_text(str(title)) if title not in (None, "") else None
     custom = code.upper().startswith("UF_") or bool(info.get("isDynamic"))
     label = None
     if custom:
@@ -123,51 +142,67 @@ def _label(code: str, info: Mapping[str, Any]) -> tuple[str | None, str | None, 
             if isinstance(value, Mapping):
                 value = next((v for v in value.values() if v), None)
             if value not in (None, ""):
-                label = str(value)
+                label = clean_text(str(value))
                 break
-    return title_text, label or title_text, custom
+    return title_text or None, label or title_text or None, custom
 
 
-def plan_schema(entity: str, described: Mapping[str, Any]) -> EntitySchema:
-    """The columns and child tables the fields description of ``entity`` makes."""
-    columns = [Column("id", "BIGINT", "ID")]
+def plan_schema(
+    entity: str, described: Mapping[str, Any], field_ids: Mapping[str, int] | None = None
+) -> EntitySchema:
+    """The columns and child tables the fields description of ``entity`` makes (``field_ids``: the custom
+    fields' ids by code); :func:`sync_schema` settles the column names against earlier runs."""
     multifields: list[str] = []
     multiples: list[str] = []
     rows: list[FieldRow] = []
     items: list[tuple[str, str, str | None]] = []
-    taken = {"id", "_synced_at"}
+    ids = field_ids or {}
     for code, info in described.items():
-        if not isinstance(info, Mapping):
+        if not isinstance(code, str) or not code or not isinstance(info, Mapping):
             continue
         kind = str(info.get("type") or "")
-        multiple = bool(info.get("isMultiple"))
         title, label, custom = _label(code, info)
-        sql_type = sql_type_of(code, kind)
-        name = column_of(code)
         for item in info.get("items") or []:
             if isinstance(item, Mapping) and item.get("ID") is not None:
                 value = item.get("VALUE")
-                items.append((code, str(item["ID"]), None if value is None else str(value)))
-        if kind == "crm_multifield":
-            multifields.append(code)
-            rows.append(FieldRow(code, "", kind, "TEXT", title, label, custom, True))
+                items.append(
+                    (code, clean_text(str(item["ID"])), None if value is None else clean_text(str(value)))
+                )
+        if kind == "crm_multifield" or info.get("isMultiple"):
+            (multifields if kind == "crm_multifield" else multiples).append(code)
+            rows.append(FieldRow(code, None, kind, "TEXT", title, label, custom, True, ids.get(code)))
             continue
-        if multiple:
-            multiples.append(code)
-            rows.append(FieldRow(code, "", kind, "TEXT", title, label, custom, True))
-            continue
-        rows.append(FieldRow(code, name, kind, sql_type, title, label, custom, False))
-        if code.upper() == "ID" or name in taken:
-            continue
-        taken.add(name)
-        if kind == "money":
-            columns.append(Column(name, "NUMERIC(18,2)", code, "money"))
-            columns.append(Column(f"{name}_currency", "TEXT", code, "currency"))
-            taken.add(f"{name}_currency")
-        else:
-            columns.append(Column(name, sql_type, code))
-    modified = MODIFIED.get(entity, "DATE_MODIFY")
-    return EntitySchema(entity, columns, multifields, multiples, rows, items, modified)
+        column = "id" if code == "ID" else None
+        rows.append(
+            FieldRow(code, column, kind, sql_type_of(code, kind), title, label, custom, False, ids.get(code))
+        )
+    plan = EntitySchema(entity, [], multifields, multiples, rows, items, MODIFIED.get(entity, "DATE_MODIFY"))
+    _lay_out(plan, assign_columns(_wanted(plan), {}))
+    return plan
+
+
+def _wanted(plan: EntitySchema) -> dict[str, bool]:
+    """The fields that get a column of their own (code -> is money)."""
+    return {r.code: r.type == "money" for r in plan.fields if not r.is_multiple and r.code != "ID"}
+
+
+def _lay_out(plan: EntitySchema, names: Mapping[str, str]) -> None:
+    """Give the fields these column names and list the table's columns, ``id`` first."""
+    columns = [Column("id", "BIGINT", "ID")]
+    rows: list[FieldRow] = []
+    for row in plan.fields:
+        name = names.get(row.code)
+        if name is not None:
+            row = replace(row, column=name)
+            if row.type == "money":
+                money, currency = column_parts(name, True)
+                columns += [Column(money, "NUMERIC(18,2)", row.code, "money")]
+                columns += [Column(currency, "TEXT", row.code, "currency")]
+            else:
+                columns.append(Column(name, row.sql_type, row.code))
+        rows.append(row)
+    plan.fields = rows
+    plan.columns = columns
 
 
 def ensure_meta_tables(db: Database) -> None:
@@ -175,8 +210,10 @@ def ensure_meta_tables(db: Database) -> None:
     db.execute(
         f"CREATE TABLE IF NOT EXISTS {db.table('_fields')} (entity TEXT, code TEXT, column_name TEXT, "
         "type TEXT, sql_type TEXT, title TEXT, label TEXT, is_custom BOOLEAN, is_multiple BOOLEAN, "
-        "first_seen TIMESTAMPTZ, removed_at TIMESTAMPTZ, PRIMARY KEY (entity, code))"
+        "first_seen TIMESTAMPTZ, removed_at TIMESTAMPTZ, field_id BIGINT, PRIMARY KEY (entity, code))"
     )
+    if "field_id" not in db.columns("_fields"):  # a database from before the field ids
+        db.execute(f"ALTER TABLE {db.table('_fields')} ADD COLUMN field_id BIGINT")
     db.execute(
         f"CREATE TABLE IF NOT EXISTS {db.table('_field_items')} (entity TEXT, code TEXT, item_id TEXT, "
         "value TEXT, PRIMARY KEY (entity, code, item_id))"
@@ -202,11 +239,46 @@ def child_tables(db: Database, entity: str) -> None:
     db.index(entity + "_multiple", ["entity_id"])
 
 
+def _alter(db: Database, table: str, changes: Changes, plan: EntitySchema) -> None:
+    for column in changes.add:
+        db.execute(f"ALTER TABLE {db.table(table)} ADD COLUMN {ident(column.name)} {column.sql_type}")
+        plan.added.append(column.name)
+    for column in changes.retype:  # emptied: the old values are another type's (DuckDB: no index left)
+        db.execute(
+            f"ALTER TABLE {db.table(table)} ALTER COLUMN {ident(column.name)} TYPE {column.sql_type} "
+            "USING NULL"
+        )
+
+
 def sync_schema(db: Database, plan: EntitySchema, now: dt.datetime) -> EntitySchema:
     """Create or alter the entity's tables and update ``_fields``; ``plan.added``/``removed`` say what
-    changed (a new table reports no added columns)."""
+    changed (a new table reports no added columns), ``plan.reread`` that every row must be read again."""
     table = plan.entity
     existing = db.columns(table)
+    stored = stored_fields(db, table)
+    kept = {code: (s.column, s.type == "money") for code, s in stored.items() if s.column}
+    _lay_out(plan, assign_columns(_wanted(plan), kept))
+    changes = drift(plan, stored, existing)
+    had_rows = bool(existing) and db.scalar(f"SELECT 1 FROM {db.table(table)} LIMIT 1") is not None
+    made = drop_duckdb_indexes(db, table) if changes.retype and db.dialect == "duckdb" else []
+    try:
+        _apply(db, plan, stored, existing, changes, had_rows, now)
+    finally:
+        restore_indexes(db, made)
+    return plan
+
+
+def _apply(
+    db: Database,
+    plan: EntitySchema,
+    stored: Mapping[str, Stored],
+    existing: Mapping[str, str],
+    changes: Changes,
+    had_rows: bool,
+    now: dt.datetime,
+) -> None:
+    """The schema change and the ``_fields`` rows, in one transaction."""
+    table = plan.entity
     with db.transaction():
         if not existing:
             body = ", ".join(
@@ -216,129 +288,81 @@ def sync_schema(db: Database, plan: EntitySchema, now: dt.datetime) -> EntitySch
             db.execute(
                 f"CREATE TABLE IF NOT EXISTS {db.table(table)} ({body}, {ident('_synced_at')} TIMESTAMPTZ)"
             )
-        else:
-            for column in plan.columns:
-                if column.name not in existing:
-                    db.execute(
-                        f"ALTER TABLE {db.table(table)} ADD COLUMN {ident(column.name)} {column.sql_type}"
-                    )
-                    plan.added.append(column.name)
+        _alter(db, table, changes, plan)
         child_tables(db, table)
-        modified = plan.modified.lower()
         names = {c.name for c in plan.columns}
-        for name in (modified, *_INDEXED):
+        for name in (plan.modified.lower(), *_INDEXED):
             if name in names:
                 db.index(table, [name])
-        known = {
-            str(code): removed
-            for code, removed in db.rows(
-                f"SELECT code, removed_at FROM {db.table('_fields')} WHERE entity = ?", [table]
-            )
-        }
-        current = {row.code for row in plan.fields}
-        gone = sorted(code for code, removed in known.items() if code not in current and removed is None)
-        for code in gone:
-            db.execute(
-                f"UPDATE {db.table('_fields')} SET removed_at = ? WHERE entity = ? AND code = ?",
-                [now, table, code],
-            )
-        plan.removed.extend(column_of(code) for code in gone)
-        first_seen = dict(
-            db.rows(f"SELECT code, first_seen FROM {db.table('_fields')} WHERE entity = ?", [table])
+        # DuckDB builds no index on a table with updates pending in the transaction: the updates come last
+        if changes.clear:
+            sets = ", ".join(f"{ident(name)} = NULL" for name in changes.clear)
+            db.execute(f"UPDATE {db.table(table)} SET {sets}")
+        if changes.children:
+            db.delete_in(f"{table}_multiple", "field", changes.children)
+        _write_fields(db, plan, stored, changes.recreated, now)
+        if changes.reread and had_rows:
+            db.execute(f"DELETE FROM {db.table('_sync')} WHERE entity = ?", [table])
+            plan.reread = True
+
+
+def _write_fields(
+    db: Database, plan: EntitySchema, stored: Mapping[str, Stored], recreated: set[str], now: dt.datetime
+) -> None:
+    """Mark the fields gone from the portal, then upsert ``_fields`` and replace ``_field_items``."""
+    table = plan.entity
+    current = {row.code for row in plan.fields}
+    gone = sorted(code for code, s in stored.items() if code not in current and s.removed_at is None)
+    for code in gone:
+        db.execute(
+            f"UPDATE {db.table('_fields')} SET removed_at = ? WHERE entity = ? AND code = ?",
+            [now, table, code],
         )
-        db.upsert(
-            "_fields",
-            [
-                "entity",
-                "code",
-                "column_name",
-                "type",
-                "sql_type",
-                "title",
-                "label",
-                "is_custom",
-                "is_multiple",
-                "first_seen",
-                "removed_at",
-            ],
-            ["entity", "code"],
-            [
-                (
-                    table,
-                    r.code,
-                    r.column or None,
-                    r.type,
-                    r.sql_type,
-                    r.title,
-                    r.label,
-                    r.is_custom,
-                    r.is_multiple,
-                    first_seen.get(r.code) or now,
-                    None,
-                )
-                for r in plan.fields
-            ],
-        )
-        db.execute(f"DELETE FROM {db.table('_field_items')} WHERE entity = ?", [table])
-        db.upsert(
-            "_field_items",
-            ["entity", "code", "item_id", "value"],
-            ["entity", "code", "item_id"],
-            [(table, code, item_id, value) for code, item_id, value in plan.items],
-        )
-    return plan
-
-
-def row_values(plan: EntitySchema, row: Mapping[str, Any], now: dt.datetime) -> list[Any]:
-    """One portal row as the values of :attr:`EntitySchema.names`."""
-    from ._values import converter, money_parts
-
-    out: list[Any] = []
-    for column in plan.columns:
-        value = row.get(column.code)
-        if column.part == "money":
-            out.append(money_parts(value)[0])
-        elif column.part == "currency":
-            out.append(money_parts(value)[1])
-        else:
-            out.append(converter(column.sql_type)(value))
-    out.append(now)
-    return out
-
-
-def child_rows(
-    plan: EntitySchema, row: Mapping[str, Any], entity_id: int
-) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    """The multifield rows and the multiple-value rows of one portal row."""
-    from ._values import to_int, to_text
-
-    multi: list[tuple[Any, ...]] = []
-    for code in plan.multifields:
-        entries = row.get(code)
-        if isinstance(entries, Mapping):
-            entries = list(entries.values())
-        for n, entry in enumerate(entries if isinstance(entries, list) else []):
-            if not isinstance(entry, Mapping):
-                continue
-            value_id = to_int(entry.get("ID"))
-            multi.append(
-                (
-                    entity_id,
-                    code,
-                    value_id if value_id is not None else -(n + 1),
-                    to_text(entry.get("VALUE_TYPE")),
-                    to_text(entry.get("VALUE")),
-                )
+    plan.removed.extend(stored[code].column or column_of(code) for code in gone)
+    rows = []
+    for r in plan.fields:
+        before = stored.get(r.code)
+        if before is None or r.code in recreated:  # a new field
+            first_seen, field_id = now, r.field_id
+        else:  # the id the portal did not tell this time is the one it told before
+            first_seen, field_id = before.first_seen or now, r.field_id or before.field_id
+        rows.append(
+            (
+                table,
+                r.code,
+                r.column,
+                r.type,
+                r.sql_type,
+                r.title,
+                r.label,
+                r.is_custom,
+                r.is_multiple,
+                first_seen,
+                None,
+                field_id,
             )
-    many: list[tuple[Any, ...]] = []
-    for code in plan.multiples:
-        values: Sequence[Any] | Any = row.get(code)
-        if isinstance(values, Mapping):
-            values = list(values.values())
-        if not isinstance(values, list):
-            values = [] if values in (None, "", False) else [values]
-        for n, value in enumerate(values):
-            text = to_text(value)
-            if text is not None:
-                many.append((entity_id, code, n, text))
-    return multi, many
+        )
+    db.upsert("_fields", _FIELD_COLUMNS, ["entity", "code"], rows)
+    db.execute(f"DELETE FROM {db.table('_field_items')} WHERE entity = ?", [table])
+    db.upsert(
+        "_field_items",
+        ["entity", "code", "item_id", "value"],
+        ["entity", "code", "item_id"],
+        [(table, code, item_id, value) for code, item_id, value in plan.items],
+    )
+
+
+_FIELD_COLUMNS = [
+    "entity",
+    "code",
+    "column_name",
+    "type",
+    "sql_type",
+    "title",
+    "label",
+    "is_custom",
+    "is_multiple",
+    "first_seen",
+    "removed_at",
+    "field_id",
+]

@@ -10,18 +10,22 @@ than binding every value. duckdb and psycopg are imported lazily, in :func:`open
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
 from typing import Any, Literal
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import unquote
 
 from ...errors import InvalidInputError, short_repr
+from ._locks import advisory_key, claim_file, release_file
+from ._pgurl import parse_pg_url, without_secrets
 
 __all__ = ["Database", "Target", "ident", "open_database", "parse_target"]
 
 Dialect = Literal["duckdb", "postgresql"]
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
+#: a URL scheme (RFC 3986), short: only such a word is ever repeated in an error
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,19}")
 #: rows per INSERT statement
 _ROWS_PER_STATEMENT = 5_000
 _PIP = {
@@ -39,12 +43,14 @@ def ident(name: str) -> str:
 
 @dataclass(frozen=True)
 class Target:
-    """A parsed target URL; ``shown`` is the URL with its password masked (``repr`` shows only that)."""
+    """A parsed target URL; ``shown`` is the URL with its passwords masked (``repr`` shows only that)."""
 
     dialect: Dialect
     #: the DuckDB file path (``:memory:`` for tests) or the psycopg connection string (with the password)
     location: str
     shown: str
+    #: the passwords in ``location`` (as written and decoded), kept out of every message
+    secrets: tuple[str, ...] = field(default=(), compare=False)
 
     def __repr__(self) -> str:
         return f"Target({self.shown!r})"
@@ -52,33 +58,19 @@ class Target:
     __str__ = __repr__
 
 
-def _masked(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    if parts.port is not None:
-        host = f"{host}:{parts.port}"
-    user = parts.username or ""
-    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+_EXAMPLES = "a URL such as 'duckdb:///crm.duckdb' or 'postgresql://user@host/db'"
 
 
 def parse_target(url: object) -> Target:
     """``duckdb:///rel.duckdb``, ``duckdb:////abs.duckdb``, ``duckdb:///:memory:``, ``postgresql://...``."""
     if not isinstance(url, str) or not url.strip():
-        raise InvalidInputError(
-            "target must be a URL such as 'duckdb:///crm.duckdb' or 'postgresql://user@host/db', "
-            f"not {type(url).__name__}",
-            field="target",
-        )
+        raise InvalidInputError(f"target must be {_EXAMPLES}, not {type(url).__name__}", field="target")
     scheme, sep, rest = url.partition("://")
+    if not sep or not _SCHEME.fullmatch(scheme):
+        # nothing of it is repeated: it may be a key=value connection string holding a password
+        why = "a key=value connection string is not taken" if "=" in url else "no scheme given"
+        raise InvalidInputError(f"target must be {_EXAMPLES} ({why})", field="target")
     scheme = scheme.lower()
-    if not sep:
-        raise InvalidInputError(
-            "target must be a URL such as 'duckdb:///crm.duckdb' or 'postgresql://user@host/db' "
-            "(no scheme given)",
-            field="target",
-        )
     if scheme == "duckdb":
         if not rest.startswith("/") or rest == "/":
             raise InvalidInputError(
@@ -91,21 +83,15 @@ def parse_target(url: object) -> Target:
             raise InvalidInputError("a DuckDB target takes no query string", field="target")
         return Target("duckdb", path, url)
     if scheme in ("postgresql", "postgres"):
-        shown = _masked(url)
-        try:
-            parts = urlsplit(url)
-            _ = parts.port  # a bad port raises ValueError
-        except ValueError:
-            raise InvalidInputError(f"not a valid PostgreSQL URL: {shown}", field="target") from None
-        if not parts.hostname and not parts.path.strip("/") and "host=" not in parts.query:
+        checked = parse_pg_url(scheme, rest)
+        if not checked.located:
             raise InvalidInputError(
-                f"a PostgreSQL target needs a host or a database: postgresql://user:password@host:5432/db, "
-                f"not {shown}",
+                "a PostgreSQL target needs a host or a database: postgresql://user:password@host:5432/db",
                 field="target",
             )
-        return Target("postgresql", url, shown)
+        return Target("postgresql", checked.location, checked.shown, checked.secrets)
     raise InvalidInputError(
-        f"unknown target scheme {scheme[:20]!r}: use duckdb:///path.duckdb or postgresql://user@host/db",
+        f"unknown target scheme {scheme!r}: use duckdb:///path.duckdb or postgresql://user@host/db",
         field="target",
     )
 
@@ -133,13 +119,23 @@ def require_driver(target: Target) -> None:
 class Database:
     """One open connection and the few operations the export needs (synchronous, one thread)."""
 
-    def __init__(self, dialect: Dialect, connection: Any, schema: str | None, shown: str) -> None:
+    def __init__(
+        self,
+        dialect: Dialect,
+        connection: Any,
+        schema: str | None,
+        shown: str,
+        *,
+        closer: Callable[[], None] | None = None,
+    ) -> None:
         self.dialect = dialect
         self._con = connection
         self.schema = schema
         self.shown = shown
         self._in_transaction = False
         self._types: dict[str, dict[str, str]] = {}
+        #: closes the connection and releases the target's lock (run once, by :meth:`close`)
+        self._closer: Callable[[], None] | None = closer or connection.close
 
     def __repr__(self) -> str:
         return f"<Database {self.shown}>"
@@ -186,8 +182,10 @@ class Database:
         self._con.execute("COMMIT")
 
     def close(self) -> None:
-        """Close the connection."""
-        self._con.close()
+        """Close the connection and release the target's lock (a second call does nothing)."""
+        closer, self._closer = self._closer, None
+        if closer is not None:
+            closer()
 
     # ------------------------------------------------------------------------------------- schema
     def columns(self, table: str) -> dict[str, str]:
@@ -267,25 +265,87 @@ class Database:
             )
 
 
+def _open_duckdb(module: Any, target: Target, schema: str | None) -> Database:
+    key = claim_file(target.location, target.shown)
+    try:
+        connection = module.connect(target.location)
+    except BaseException as exc:
+        release_file(key)
+        if not isinstance(exc, Exception):
+            raise
+        text = " ".join(str(exc).split())
+        if re.search(r"(?i)could not set lock|conflicting lock", text):
+            message = (
+                f"another process has the DuckDB file of {target.shown} open (an export still running?) and "
+                f"holds its lock: wait for it to finish ({text})"
+            )
+        else:
+            message = f"cannot open the DuckDB file of {target.shown}: {text}"
+        failure = InvalidInputError(message, field="target")
+    else:
+
+        def close() -> None:
+            try:
+                connection.close()
+            finally:
+                release_file(key)
+
+        return Database("duckdb", connection, schema, target.shown, closer=close)
+    raise failure from None  # raised here, outside the handler: nothing of the driver's error is chained
+
+
+def _open_postgresql(module: Any, target: Target, schema: str | None) -> Database:
+    try:
+        connection = module.connect(target.location, autocommit=True)
+    except Exception as exc:  # libpq may quote the connection string: see without_secrets
+        failure = InvalidInputError(
+            f"cannot connect to {target.shown}: {without_secrets(str(exc), target.secrets)}", field="target"
+        )
+    else:
+        return _locked(Database("postgresql", connection, schema, target.shown), connection)
+    raise failure from None
+
+
+def _locked(database: Database, connection: Any) -> Database:
+    """Take the session's advisory lock on the export's schema, or close and refuse."""
+    try:
+        name = database.schema or database.scalar("SELECT current_schema()") or ""
+        key = advisory_key(str(name))
+        taken = database.scalar("SELECT pg_try_advisory_lock(?)", [key])
+    except BaseException:
+        connection.close()
+        raise
+    if not taken:
+        connection.close()
+        raise InvalidInputError(
+            f"another export into schema {name!r} of {database.shown} is running (it holds the advisory "
+            "lock of that schema): wait for it to finish",
+            field="target",
+        )
+
+    def close() -> None:
+        try:
+            with suppress(Exception):  # a broken connection: closing it ends the session and its lock
+                connection.execute("SELECT pg_advisory_unlock(%s)", [key])
+        finally:
+            connection.close()
+
+    database._closer = close
+    return database
+
+
 def open_database(target: Target, schema: str | None = None) -> Database:
-    """Connect to the target (a DuckDB file is created when missing)."""
+    """Connect to the target (a DuckDB file is created when missing) and lock it for one export: a second
+    export into the same DuckDB file (this process or another) or the same PostgreSQL schema is refused
+    with InvalidInputError until :meth:`Database.close`."""
     module = _driver(target.dialect)
     if target.dialect == "duckdb":
-        try:
-            connection = module.connect(target.location)
-        except Exception as exc:
-            raise InvalidInputError(
-                f"cannot open the DuckDB file of {target.shown}: {exc}", field="target"
-            ) from None
+        database = _open_duckdb(module, target, schema)
     else:
-        try:
-            connection = module.connect(target.location, autocommit=True)
-        except Exception as exc:
-            text = str(exc)
-            parts = urlsplit(target.location)
-            if parts.password:
-                text = text.replace(parts.password, "***").replace(unquote(parts.password), "***")
-            raise InvalidInputError(f"cannot connect to {target.shown}: {text}", field="target") from None
-    database = Database(target.dialect, connection, schema, target.shown)
-    database.ensure_schema()
+        database = _open_postgresql(module, target, schema)
+    try:
+        database.ensure_schema()
+    except BaseException:
+        database.close()
+        raise
     return database

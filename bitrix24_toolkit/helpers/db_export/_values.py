@@ -1,4 +1,11 @@
-"""A portal value as an SQL value: ``""`` and anything unparsable become ``NULL``, never a wrong value."""
+"""A portal value as an SQL value: ``""`` and anything unparsable become ``NULL``, never a wrong value.
+
+Nothing here raises on a portal value: a number too large for its column (``NUMERIC(18,2)``, ``BIGINT``),
+``NaN``/``Infinity``, a date or moment outside what both databases and their Python drivers read back
+(UTC ``0001-01-02`` .. ``9999-12-30``) are ``NULL``. Text loses its NUL characters (U+0000: PostgreSQL text
+and JSON cannot hold them; DuckDB gets the same text so both targets hold the same rows), and a lone UTF-16
+surrogate, which no UTF-8 database can store, becomes U+FFFD.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +13,58 @@ import datetime as dt
 import json
 import math
 import re
-from collections.abc import Callable, Mapping
-from decimal import Decimal, InvalidOperation
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["convert", "converter", "money_parts", "parse_moment", "portal_time"]
+if TYPE_CHECKING:
+    from ._schema import EntitySchema
+
+__all__ = [
+    "child_rows",
+    "clean_text",
+    "convert",
+    "converter",
+    "money_parts",
+    "parse_moment",
+    "portal_time",
+    "row_values",
+]
 
 _INT = re.compile(r"^[+-]?\d{1,19}$")
 _DOTTED = re.compile(r"^(\d{2})\.(\d{2})\.(\d{4})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+#: the moments every target stores and reads back into Python in any session time zone
+_EARLIEST = dt.datetime(1, 1, 2, tzinfo=dt.UTC)
+_LATEST = dt.datetime(9999, 12, 30, 23, 59, 59, 999999, tzinfo=dt.UTC)
+
+
+def clean_text(text: str) -> str:
+    """Text every target stores: NUL characters removed, a lone surrogate as U+FFFD."""
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")  # the quick check: only a lone surrogate fails
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", text)
+    return text
+
+
+def _clean_json(value: Any) -> Any:
+    """A JSON-able value with clean text everywhere (keys too) and no NaN/Infinity."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, Mapping):
+        return {clean_text(str(k)): _clean_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean_json(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return clean_text(str(value))
 
 
 def _blank(value: Any) -> bool:
@@ -33,9 +84,15 @@ def to_int(value: Any) -> int | None:
         number = int(text)
         return number if -(2**63) <= number < 2**63 else None
     number_d = to_decimal(text)
-    if number_d is not None and number_d == number_d.to_integral_value() and abs(number_d) < 2**63:
-        return int(number_d)
-    return None
+    if number_d is None or number_d.adjusted() > 18:  # beyond BIGINT (and beyond the decimal context)
+        return None
+    try:
+        if number_d != number_d.to_integral_value():
+            return None
+        number = int(number_d)
+    except ArithmeticError:
+        return None
+    return number if -(2**63) <= number < 2**63 else None
 
 
 def to_decimal(value: Any, places: int | None = None) -> Decimal | None:
@@ -44,14 +101,19 @@ def to_decimal(value: Any, places: int | None = None) -> Decimal | None:
         return None
     try:
         number = Decimal(str(value).strip().replace(",", ".").replace(" ", ""))
-    except (InvalidOperation, ValueError):
+    except (ArithmeticError, ValueError):
         return None
     if not number.is_finite():
         return None
     if places is not None:
-        number = number.quantize(Decimal(1).scaleb(-places))
+        if number.adjusted() >= 18 - places:
+            return None  # does not fit NUMERIC(18, places)
+        try:
+            number = number.quantize(Decimal(1).scaleb(-places))
+        except ArithmeticError:  # decimal's InvalidOperation and the like
+            return None
         if len(number.as_tuple().digits) > 18:
-            return None  # does not fit NUMERIC(18, x)
+            return None  # rounded up out of NUMERIC(18, places)
     return number
 
 
@@ -84,7 +146,13 @@ def parse_moment(value: Any) -> dt.datetime | None:
             return None
     else:
         return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    try:
+        utc = moment.astimezone(dt.UTC)
+    except (OverflowError, ValueError):
+        return None
+    return moment if _EARLIEST <= utc <= _LATEST else None
 
 
 def to_date(value: Any) -> dt.date | None:
@@ -120,22 +188,35 @@ def to_bool(value: Any) -> bool | None:
 
 
 def to_text(value: Any) -> str | None:
-    """Text; a dict or list as JSON text."""
+    """Text (see :func:`clean_text`); a dict or list as JSON text; empty text as ``None``."""
     if _blank(value):
         return None
-    if isinstance(value, Mapping | list | tuple):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
-    if isinstance(value, bool):
+    if isinstance(value, str):
+        text = clean_text(value)
+    elif isinstance(value, Mapping | list | tuple):
+        try:
+            text = json.dumps(_clean_json(value), ensure_ascii=False, sort_keys=True)
+        except (TypeError, ValueError, RecursionError):  # an int too long to print, nesting too deep
+            return None
+    elif isinstance(value, bool):
         return "Y" if value else "N"
-    return str(value)
+    else:
+        try:
+            text = clean_text(str(value))
+        except ValueError:  # an int beyond Python's printing limit
+            return None
+    return text or None
 
 
 def money_parts(value: Any) -> tuple[Decimal | None, str | None]:
     """A money user field (``"1500.50|RUB"``) as amount and currency."""
-    if _blank(value) or not isinstance(value, str | int | float):
+    if _blank(value) or isinstance(value, bool) or not isinstance(value, str | int | float):
         return None, None
-    amount, _, currency = str(value).partition("|")
-    return to_decimal(amount, 2), (currency.strip().upper() or None)
+    try:
+        amount, _, currency = str(value).partition("|")
+    except ValueError:  # an int beyond Python's printing limit
+        return None, None
+    return to_decimal(amount, 2), (clean_text(currency.strip().upper()) or None)
 
 
 _CONVERTERS: dict[str, Callable[[Any], Any]] = {
@@ -165,3 +246,54 @@ def portal_time(moment: dt.datetime, like: dt.tzinfo | None) -> str:
     """A moment written the way the portal writes them (ISO 8601, in the offset it used)."""
     shown = moment.astimezone(like) if like is not None else moment.astimezone(dt.UTC)
     return shown.replace(microsecond=0).isoformat()
+
+
+def row_values(plan: EntitySchema, row: Mapping[str, Any], now: dt.datetime) -> list[Any]:
+    """One portal row as the values of :attr:`EntitySchema.names`."""
+    out: list[Any] = []
+    for column in plan.columns:
+        value = row.get(column.code)
+        if column.part == "money":
+            out.append(money_parts(value)[0])
+        elif column.part == "currency":
+            out.append(money_parts(value)[1])
+        else:
+            out.append(converter(column.sql_type)(value))
+    out.append(now)
+    return out
+
+
+def child_rows(
+    plan: EntitySchema, row: Mapping[str, Any], entity_id: int
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The multifield rows and the multiple-value rows of one portal row."""
+    multi: list[tuple[Any, ...]] = []
+    for code in plan.multifields:
+        entries = row.get(code)
+        if isinstance(entries, Mapping):
+            entries = list(entries.values())
+        for n, entry in enumerate(entries if isinstance(entries, list) else []):
+            if not isinstance(entry, Mapping):
+                continue
+            value_id = to_int(entry.get("ID"))
+            multi.append(
+                (
+                    entity_id,
+                    code,
+                    value_id if value_id is not None else -(n + 1),
+                    to_text(entry.get("VALUE_TYPE")),
+                    to_text(entry.get("VALUE")),
+                )
+            )
+    many: list[tuple[Any, ...]] = []
+    for code in plan.multiples:
+        values: Sequence[Any] | Any = row.get(code)
+        if isinstance(values, Mapping):
+            values = list(values.values())
+        if not isinstance(values, list):
+            values = [] if values in (None, "", False) else [values]
+        for n, value in enumerate(values):
+            text = to_text(value)
+            if text is not None:
+                many.append((entity_id, code, n, text))
+    return multi, many

@@ -71,8 +71,13 @@ _DEAL_SELECT: Final = ["ID", "COMPANY_ID", "STAGE_SEMANTIC_ID", "OPPORTUNITY", "
 
 # ------------------------------------------------------------------------------------- the field
 def _field_list() -> Call[list[dict[str, Any]]]:
+    # only the CRM-link fields: the list answers 50 fields a page (crm-company-userfield-list.md), and a
+    # portal's company fields may be more than that; the parent field is a CRM link
     return Call(
-        "crm.company.userfield.list", {}, parse=lambda response: rows_of(response.result), read_only=True
+        "crm.company.userfield.list",
+        {"filter": {"USER_TYPE_ID": "crm"}},
+        parse=lambda response: rows_of(response.result),
+        read_only=True,
     )
 
 

@@ -1,77 +1,14 @@
-"""What the export tests share: emulators to fill, the database read back, and a stand-in for
-``crm.item.productrow.list`` while the emulator lacks it (see /work/notes/emulator_gaps_21.md).
-
-The stand-in follows the method's page
-(``api-reference/crm/universal/product-rows/crm-item-productrow-list.md``):
-``=ownerType`` and ``=ownerId`` (a value or a list) are required, ``>id`` and the other prefixes filter, rows
-come 50 a page under ``productRows`` in camelCase with ``total``/``next``. It is registered only when the
-emulator has no handler of that name, so the emulator's own implementation wins once it exists.
-"""
+"""What the export tests share: emulators to fill and the database read back."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 from bitrix24_toolkit.testing import Emulator
-from bitrix24_toolkit.testing.emulator.registry import REGISTRY, Ctx, ListResult, PortalError, method
 
-__all__ = ["DEAL_COMPARED", "db_rows", "ensure_productrow_list", "filled", "open_db", "portal_deals"]
-
-_CAMEL = {
-    "ID": "id",
-    "OWNER_ID": "ownerId",
-    "OWNER_TYPE": "ownerType",
-    "PRODUCT_ID": "productId",
-    "PRODUCT_NAME": "productName",
-    "PRICE": "price",
-    "PRICE_ACCOUNT": "priceAccount",
-    "PRICE_EXCLUSIVE": "priceExclusive",
-    "PRICE_NETTO": "priceNetto",
-    "PRICE_BRUTTO": "priceBrutto",
-    "QUANTITY": "quantity",
-    "DISCOUNT_TYPE_ID": "discountTypeId",
-    "DISCOUNT_RATE": "discountRate",
-    "DISCOUNT_SUM": "discountSum",
-    "TAX_RATE": "taxRate",
-    "TAX_INCLUDED": "taxIncluded",
-    "CUSTOMIZED": "customized",
-    "MEASURE_CODE": "measureCode",
-    "MEASURE_NAME": "measureName",
-    "SORT": "sort",
-    "XML_ID": "xmlId",
-    "TYPE": "type",
-    "STORE_ID": "storeId",
-}
-
-
-def ensure_productrow_list() -> None:
-    """Register the stand-in ``crm.item.productrow.list`` unless the emulator has one."""
-    if "crm.item.productrow.list" in REGISTRY:
-        return
-    from bitrix24_toolkit.testing.emulator.methods.crm_productrows import TABLE, render_product_row
-    from bitrix24_toolkit.testing.emulator.query import compile_filter, order_rows, page
-
-    @method("crm.item.productrow.list")
-    def productrow_list(ctx: Ctx) -> ListResult:
-        """Product rows of CRM objects (the stand-in, see the module docstring)."""
-        flt = ctx.param("filter")
-        if not isinstance(flt, Mapping) or "=ownerType" not in flt or "=ownerId" not in flt:
-            raise PortalError("", "The filter must contain =ownerType and =ownerId", 400)
-        rows = [
-            {_CAMEL[k]: v for k, v in render_product_row(r).items() if k in _CAMEL}
-            for r in ctx.state.table(TABLE).values()
-        ]
-        for row in rows:
-            row["id"], row["ownerId"] = int(row["id"]), int(row["ownerId"])
-        rows = [r for r in rows if compile_filter(dict(flt))(r)]
-        order = ctx.param("order") or {"id": "ASC"}
-        rows = order_rows(rows, {str(k): str(v).upper() for k, v in order.items()}, lambda r, n: r.get(n))
-        result = page(rows, ctx.param("start"))
-        result.result = {"productRows": result.result}
-        return result
+__all__ = ["DEAL_COMPARED", "db_rows", "filled", "open_db", "portal_deals"]
 
 
 def filled(deals: int, *, leads: int = 0, **options: Any) -> Emulator:

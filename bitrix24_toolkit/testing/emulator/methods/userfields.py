@@ -220,7 +220,8 @@ def _list(ctx: Ctx) -> ListResult:
     ordered = query.order_rows(
         shown, order if isinstance(order, dict) else None, default={"SORT": "ASC", "ID": "ASC"}
     )
-    return ListResult([dict(row) for row in ordered], total=len(ordered))
+    # "returns a single page (max 50 records)" with total/next (crm-deal-userfield-list.md)
+    return query.page([dict(row) for row in ordered], ctx.param("start"))
 
 
 def _update(ctx: Ctx) -> bool:
