@@ -57,7 +57,7 @@ def test_a_kill_at_every_database_statement_of_a_rerun(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The rerun with changes, deletions (a linked company among them) and a new custom field is killed at
-    its k-th SQL statement (every 7th k up to the last): the next run makes the database equal the portal,
+    its k-th SQL statement (every 13th k up to the last): the next run makes the database equal the portal,
     nothing doubled, nothing queued."""
     emu = Emulator.demo(limits="off")
     base = tmp_path / "base.duckdb"
